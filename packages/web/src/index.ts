@@ -1,0 +1,2 @@
+// The public surface of @mostrador/web.
+export {};
