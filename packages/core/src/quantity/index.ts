@@ -1,0 +1,18 @@
+export {
+  addQuantity,
+  compareQuantity,
+  formatQuantity,
+  isPositiveQuantity,
+  isWholeQuantity,
+  isZeroQuantity,
+  multiplyMoneyByQuantity,
+  parseQuantity,
+  type Quantity,
+  type QuantityParseOutcome,
+  type QuantityParseRefusalCode,
+  quantityDecimalsMax,
+  quantityFromMilli,
+  quantityFromUnits,
+  quantitySchema,
+  subtractQuantity,
+} from './quantity';
