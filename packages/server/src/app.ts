@@ -1,0 +1,104 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerAuditRoutes } from './audit/audit-routes';
+import type { AccessTokens } from './auth/access-token';
+import { registerAuthRoutes } from './auth/auth-routes';
+import { createAuthService } from './auth/auth-service';
+import { registerCatalogRoutes } from './catalog/catalog-routes';
+import type { Database } from './database/database';
+import type { AppInstance } from './http/app-instance';
+import { installAuthorization } from './http/authorization';
+import { handleError } from './http/error-handler';
+import { registerStockRoutes } from './stock/stock-routes';
+import { registerStoreRoutes } from './stores/store-routes';
+import { registerUserRoutes } from './stores/user-routes';
+
+export interface AppDependencies {
+  database: Database;
+  accessTokens: AccessTokens;
+  refreshTokenDays: number;
+  clock: () => Date;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The body limit keeps a hostile client from making the server buffer megabytes of JSON. */
+export const BODY_LIMIT_BYTES = 1_048_576;
+
+export async function buildApp(dependencies: AppDependencies): Promise<AppInstance> {
+  const app = Fastify({
+    logger: dependencies.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message: request.headers['accept-language']?.startsWith('en')
+          ? 'The route does not exist.'
+          : 'La ruta no existe.',
+      },
+    });
+  });
+
+  // The API speaks JSON only; a text/plain body is refused as an unsupported media type.
+  app.removeContentTypeParser('text/plain');
+  installAuthorization(app, dependencies.accessTokens, dependencies.clock);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Mostrador API',
+        description: 'Offline-first point of sale: catalog, stock, stores, users and sync.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['operations'],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => {
+      await dependencies.database.app.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+      return { status: 'ok' as const, database: dependencies.database.kind };
+    },
+  );
+
+  const { database, clock } = dependencies;
+  const auth = createAuthService({
+    system: database.system,
+    app: database.app,
+    accessTokens: dependencies.accessTokens,
+    refreshTokenDays: dependencies.refreshTokenDays,
+    clock,
+  });
+  registerAuthRoutes(app, auth);
+  registerStoreRoutes(app, database);
+  registerUserRoutes(app, database);
+  registerCatalogRoutes(app, database);
+  registerStockRoutes(app, database);
+  registerAuditRoutes(app, database);
+  await app.ready();
+  return app;
+}

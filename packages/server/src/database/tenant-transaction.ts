@@ -1,0 +1,61 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DatabaseSchema } from './database-schema';
+import { APP_ROLE } from './migrations/0001-foundation';
+
+export type TenantTransaction = Transaction<DatabaseSchema>;
+
+export interface TenantScope {
+  readonly tenantId: string;
+  readonly userId: string | null;
+}
+
+/** What a unit of tenant work gets: its transaction, who it acts for, and the change version. */
+export interface TenantWork {
+  readonly transaction: TenantTransaction;
+  readonly scope: TenantScope;
+  /**
+   * The tenant's change version for everything this transaction writes. The first call takes the
+   * tenant's version row lock until commit, so versions commit in the order they are handed out.
+   */
+  changeVersion(): Promise<number>;
+}
+
+/**
+ * Runs `work` in one transaction bound to one tenant. The role switch and the tenant setting are
+ * transaction-local, so they end with the transaction and a pooled connection carries nothing
+ * over to the next request. Row-level security then filters every statement, including one
+ * whose author forgot `where tenant_id = ...`.
+ */
+export async function withTenant<T>(
+  app: Kysely<DatabaseSchema>,
+  scope: TenantScope,
+  work: (tenantWork: TenantWork) => Promise<T>,
+): Promise<T> {
+  return app.transaction().execute(async (transaction) => {
+    await sql`
+      SELECT set_config('role', ${APP_ROLE}, true),
+             set_config('app.tenant_id', ${scope.tenantId}, true),
+             set_config('app.user_id', ${scope.userId ?? ''}, true)
+    `.execute(transaction);
+    let version: Promise<number> | undefined;
+    return work({
+      transaction,
+      scope,
+      changeVersion() {
+        version ??= bumpTenantVersion(transaction, scope.tenantId);
+        return version;
+      },
+    });
+  });
+}
+
+async function bumpTenantVersion(transaction: TenantTransaction, tenantId: string): Promise<number> {
+  const row = await transaction
+    .updateTable('tenant_versions')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('tenant_id', '=', tenantId)
+    .returning('version')
+    .executeTakeFirst();
+  if (row === undefined) throw new Error(`tenant ${tenantId} has no version row`);
+  return row.version;
+}
