@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase } from '../database/database';
-import { seedTenant, type StoreSeed, type TenantSeed } from './seed-tenant';
+import { type StoreSeed, seedTenant, type TenantSeed } from './seed-tenant';
 
 /**
  * Creates a large tenant for benchmarks and the simulator:
@@ -52,7 +52,12 @@ const STORE_TEMPLATES: Omit<StoreSeed, 'code' | 'name'>[] = [
   },
 ];
 
-export function largeTenantSeed(options: { slug: string; productCount: number; storeCount: number; seed: number }): TenantSeed {
+export function largeTenantSeed(options: {
+  slug: string;
+  productCount: number;
+  storeCount: number;
+  seed: number;
+}): TenantSeed {
   const stores = Array.from({ length: options.storeCount }, (_, index) => {
     const template = STORE_TEMPLATES[index % STORE_TEMPLATES.length]!;
     const number = String(index + 1).padStart(3, '0');
@@ -62,7 +67,14 @@ export function largeTenantSeed(options: { slug: string; productCount: number; s
     tenant: { id: uuidv7(), slug: options.slug, name: `Cadena ${options.slug}`, pricesIncludeTax: true },
     stores,
     users: [
-      { email: `admin@${options.slug}.mostrador`, name: 'Admin', role: 'ADMIN', password: 'generated-admin-2026', pin: '9000', storeCodes: [] },
+      {
+        email: `admin@${options.slug}.mostrador`,
+        name: 'Admin',
+        role: 'ADMIN',
+        password: 'generated-admin-2026',
+        pin: '9000',
+        storeCodes: [],
+      },
       ...stores.map((store) => ({
         email: `cajero.${store.code.toLowerCase()}@${options.slug}.mostrador`,
         name: `Cajero ${store.code}`,
@@ -87,7 +99,12 @@ async function main(): Promise<void> {
   });
   const productCount = Number(values.products);
   const storeCount = Number(values.stores);
-  if (!Number.isSafeInteger(productCount) || productCount < 1 || !Number.isSafeInteger(storeCount) || storeCount < 1) {
+  if (
+    !Number.isSafeInteger(productCount) ||
+    productCount < 1 ||
+    !Number.isSafeInteger(storeCount) ||
+    storeCount < 1
+  ) {
     throw new Error('--products and --stores must be positive integers');
   }
   const database = await openDatabase({
