@@ -9,3 +9,4 @@ export * from './money';
 export * from './quantity';
 export * from './tax';
 export * from './tender';
+export * from './sync';

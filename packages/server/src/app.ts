@@ -20,6 +20,9 @@ import { handleError } from './http/error-handler';
 import { registerStockRoutes } from './stock/stock-routes';
 import { registerStoreRoutes } from './stores/store-routes';
 import { registerUserRoutes } from './stores/user-routes';
+import { registerPullRoutes } from './sync/pull-routes';
+import { createDeviceAuthenticator } from './terminals/device-authentication';
+import { registerTerminalRoutes } from './terminals/terminal-routes';
 
 export interface AppDependencies {
   database: Database;
@@ -54,7 +57,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
 
   // The API speaks JSON only; a text/plain body is refused as an unsupported media type.
   app.removeContentTypeParser('text/plain');
-  installAuthorization(app, dependencies.accessTokens, dependencies.clock);
+  installAuthorization(
+    app,
+    dependencies.accessTokens,
+    createDeviceAuthenticator(dependencies.database.app),
+    dependencies.clock,
+  );
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -99,6 +107,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
   registerCatalogRoutes(app, database);
   registerStockRoutes(app, database);
   registerAuditRoutes(app, database);
+  registerTerminalRoutes(app, database, clock);
+  registerPullRoutes(app, database, clock);
   await app.ready();
   return app;
 }

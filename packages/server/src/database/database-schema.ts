@@ -21,6 +21,7 @@ export interface TenantsTable {
   login_max_attempts: Generated<number>;
   lockout_minutes: Generated<number>;
   created_at: Generated<Date>;
+  version: Generated<number>;
 }
 
 export interface TenantVersionsTable {
@@ -38,6 +39,7 @@ export interface StoresTable {
   timezone: string;
   country: string;
   cash_rounding_minor: number;
+  folio_scope: Generated<'per_store' | 'per_terminal'>;
   version: number;
   deleted_at: Timestamp | null;
 }
@@ -82,10 +84,49 @@ export interface TerminalsTable {
   store_id: string;
   name: string;
   public_key: string | null;
-  status: 'active' | 'revoked';
+  status: 'active' | 'revoked' | 'reactivation_required';
   created_at: Generated<Date>;
   revoked_at: Timestamp | null;
   version: number;
+  number: Generated<number>;
+  device_secret_hash: Generated<string>;
+  activated_by: string | null;
+  revoked_by: string | null;
+  planned_offline: Generated<boolean>;
+  last_seen_at: Timestamp | null;
+}
+
+export interface FolioSeriesTable {
+  tenant_id: string;
+  id: string;
+  store_id: string;
+  terminal_id: string | null;
+  document_type: 'sale' | 'refund';
+  scope: 'per_store' | 'per_terminal';
+  prefix: string;
+  next_number: Generated<number>;
+  version: number;
+  deleted_at: Timestamp | null;
+}
+
+export interface SafetyBuffersTable {
+  tenant_id: string;
+  store_id: string;
+  variant_id: string;
+  quantity: string;
+  version: number;
+  deleted_at: Timestamp | null;
+}
+
+export interface PriceHistoryTable {
+  tenant_id: string;
+  price_id: string;
+  variant_id: string;
+  store_id: string | null;
+  currency: string;
+  amount_minor: number;
+  valid_from: Date;
+  deleted: boolean;
 }
 
 export interface CategoriesTable {
@@ -223,4 +264,7 @@ export interface DatabaseSchema {
   stock_movements: StockMovementsTable;
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
+  folio_series: FolioSeriesTable;
+  safety_buffers: SafetyBuffersTable;
+  price_history: PriceHistoryTable;
 }

@@ -12,6 +12,7 @@ import {
   PostgresQueryCompiler,
   type QueryCompiler,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 
 /**
@@ -61,8 +62,12 @@ class PgliteDriver implements Driver {
     return this.connection;
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgliteConnection).exec('BEGIN');
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const isolation =
+      settings.isolationLevel === undefined
+        ? ''
+        : ` ISOLATION LEVEL ${settings.isolationLevel.toUpperCase()}`;
+    await (connection as PgliteConnection).exec(`BEGIN${isolation}`);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

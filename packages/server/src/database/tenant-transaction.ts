@@ -30,23 +30,27 @@ export async function withTenant<T>(
   app: Kysely<DatabaseSchema>,
   scope: TenantScope,
   work: (tenantWork: TenantWork) => Promise<T>,
+  options: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' } = {},
 ): Promise<T> {
-  return app.transaction().execute(async (transaction) => {
-    await sql`
+  return app
+    .transaction()
+    .setIsolationLevel(options.isolationLevel ?? 'read committed')
+    .execute(async (transaction) => {
+      await sql`
       SELECT set_config('role', ${APP_ROLE}, true),
              set_config('app.tenant_id', ${scope.tenantId}, true),
              set_config('app.user_id', ${scope.userId ?? ''}, true)
     `.execute(transaction);
-    let version: Promise<number> | undefined;
-    return work({
-      transaction,
-      scope,
-      changeVersion() {
-        version ??= bumpTenantVersion(transaction, scope.tenantId);
-        return version;
-      },
+      let version: Promise<number> | undefined;
+      return work({
+        transaction,
+        scope,
+        changeVersion() {
+          version ??= bumpTenantVersion(transaction, scope.tenantId);
+          return version;
+        },
+      });
     });
-  });
 }
 
 async function bumpTenantVersion(transaction: TenantTransaction, tenantId: string): Promise<number> {

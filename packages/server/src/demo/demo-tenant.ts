@@ -26,6 +26,8 @@ export const DEMO_SEED: TenantSeed = {
       timezone: 'America/Costa_Rica',
       country: 'CR',
       cashRoundingMinor: 500,
+      // Costa Rica numbers documents per branch and terminal (consecutivo); each till numbers its own.
+      folioScope: 'per_terminal',
       taxRatesBasisPoints: { general: 1300, reduced: 200, exempt: 0 },
     },
     {

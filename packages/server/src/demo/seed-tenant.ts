@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { hashSecret, PASSWORD_HASH_COST, PIN_HASH_COST } from '../auth/secret-hash';
 import type { DatabaseSchema } from '../database/database-schema';
+import { createStoreFolioSeries } from '../folios/folio-series';
 import { provisionTenant, type TenantInput } from '../tenants/provision-tenant';
 import { type CatalogGeneratorOptions, generateCategories, generateProducts } from './catalog-generator';
 
@@ -19,6 +20,8 @@ export interface StoreSeed {
   timezone: string;
   country: string;
   cashRoundingMinor: number;
+  /** Per store: one series shared by the store's tills; per terminal: each till numbers its own. */
+  folioScope?: 'per_store' | 'per_terminal';
   taxRatesBasisPoints: Record<'general' | 'reduced' | 'exempt', number>;
 }
 
@@ -104,10 +107,14 @@ export async function seedTenant(
           timezone: store.timezone,
           country: store.country,
           cash_rounding_minor: store.cashRoundingMinor,
+          folio_scope: store.folioScope ?? 'per_store',
           version: SEED_VERSION,
           deleted_at: null,
         })
         .execute();
+      if ((store.folioScope ?? 'per_store') === 'per_store') {
+        await createStoreFolioSeries(transaction, tenantId, { id: storeId, code: store.code }, SEED_VERSION);
+      }
       await transaction
         .insertInto('warehouses')
         .values({

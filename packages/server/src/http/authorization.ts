@@ -3,6 +3,7 @@ import { roleHasPermission, roleSpansAllStores } from '@mostrador/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-token';
 import type { TenantScope } from '../database/tenant-transaction';
+import type { DevicePrincipal } from '../terminals/device-authentication';
 import { ApiError } from './api-error';
 
 declare module 'fastify' {
@@ -10,9 +11,12 @@ declare module 'fastify' {
     /** The permission a caller needs; every route names one or says it is public. */
     permission?: Permission;
     public?: boolean;
+    /** The caller is a terminal: `Authorization: Device <credential>` (sync endpoints). */
+    device?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
+    device: DevicePrincipal | null;
   }
 }
 
@@ -23,12 +27,16 @@ declare module 'fastify' {
 export function installAuthorization(
   app: FastifyInstance,
   accessTokens: AccessTokens,
+  authenticateDevice: (header: string | undefined) => Promise<DevicePrincipal>,
   clock: () => Date,
 ): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('device', null);
   app.addHook('onRoute', (route) => {
-    const config = route.config as { permission?: Permission; public?: boolean } | undefined;
-    if (config?.public !== true && config?.permission === undefined) {
+    const config = route.config as
+      | { permission?: Permission; public?: boolean; device?: boolean }
+      | undefined;
+    if (config?.public !== true && config?.permission === undefined && config?.device !== true) {
       if (route.url.startsWith('/docs')) {
         route.config = { ...config, public: true };
         return;
@@ -40,6 +48,10 @@ export function installAuthorization(
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
+    if (config.device === true) {
+      request.device = await authenticateDevice(request.headers.authorization);
+      return;
+    }
     const principal = await authenticate(request, accessTokens, clock());
     if (config.permission !== undefined && !roleHasPermission(principal.role, config.permission)) {
       throw new ApiError('FORBIDDEN', 403, { permission: config.permission });
@@ -59,6 +71,11 @@ async function authenticate(
   const principal = match?.[1] === undefined ? undefined : await accessTokens.verify(match[1], now);
   if (principal === undefined) throw new ApiError('TOKEN_INVALID', 401);
   return principal;
+}
+
+export function deviceOf(request: FastifyRequest): DevicePrincipal {
+  if (request.device === null) throw new Error('deviceOf called on a route without device authentication');
+  return request.device;
 }
 
 export function principalOf(request: FastifyRequest): Principal {

@@ -13,6 +13,7 @@ import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../database/database';
 import type { StoresTable, WarehousesTable } from '../database/database-schema';
 import { withTenant } from '../database/tenant-transaction';
+import { createStoreFolioSeries } from '../folios/folio-series';
 import { notFound } from '../http/api-error';
 import type { AppInstance } from '../http/app-instance';
 import { assertStoreAccess, principalOf, scopeOf } from '../http/authorization';
@@ -110,6 +111,7 @@ export function registerStoreRoutes(app: AppInstance, database: Database): void 
             deleted_at: null,
           })
           .execute();
+        await createStoreFolioSeries(work.transaction, work.scope.tenantId, { id, code: body.code }, version);
         await appendAudit(work.transaction, work.scope.tenantId, {
           actorUserId: work.scope.userId,
           action: 'store.created',

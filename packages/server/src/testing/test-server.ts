@@ -70,6 +70,7 @@ export async function createTestTenant(database: Database, productCount = 10): P
         timezone: 'America/Costa_Rica',
         country: 'CR',
         cashRoundingMinor: 500,
+        folioScope: 'per_terminal',
         taxRatesBasisPoints: { general: 1300, reduced: 200, exempt: 0 },
       },
       {

@@ -1,0 +1,6 @@
+// The terminal ↔ server sync protocol: activation, push of facts, pull of state.
+export * from './activation';
+export * from './device-credential';
+export * from './protocol-version';
+export * from './pull';
+export * from './push';
