@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -55,6 +56,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
     });
   });
 
+  // Pull pages and snapshots are large and repetitive JSON: compressed they cross a slow link in a fraction.
+  await app.register(fastifyCompress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+  });
   // The API speaks JSON only; a text/plain body is refused as an unsupported media type.
   app.removeContentTypeParser('text/plain');
   installAuthorization(

@@ -117,6 +117,17 @@ describe('terminal activation and the pull feed', () => {
     );
   });
 
+  it('compresses pages for clients that accept it', async () => {
+    const plain = await pull(credential, undefined, 500);
+    const compressed = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/sync/pull?limit=500',
+      headers: { authorization: `Device ${credential}`, 'accept-encoding': 'gzip' },
+    });
+    expect(compressed.headers['content-encoding']).toBe('gzip');
+    expect(compressed.rawPayload.length * 4).toBeLessThan(plain.rawPayload.length);
+  });
+
   it('then delivers only what changed, including tombstones', async () => {
     const { cursor } = await pullAll(credential);
     expect((await pull(credential, cursor)).json().changes).toEqual([]);
