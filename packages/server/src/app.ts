@@ -18,6 +18,7 @@ import type { Database } from './database/database';
 import type { AppInstance } from './http/app-instance';
 import { installAuthorization } from './http/authorization';
 import { handleError } from './http/error-handler';
+import { registerSafetyBufferRoutes } from './stock/safety-buffer-routes';
 import { registerStockRoutes } from './stock/stock-routes';
 import { registerStoreRoutes } from './stores/store-routes';
 import { registerUserRoutes } from './stores/user-routes';
@@ -113,6 +114,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
   registerUserRoutes(app, database);
   registerCatalogRoutes(app, database);
   registerStockRoutes(app, database);
+  registerSafetyBufferRoutes(app, database);
   registerAuditRoutes(app, database);
   registerTerminalRoutes(app, database, clock);
   registerPullRoutes(app, database, clock);

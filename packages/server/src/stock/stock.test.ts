@@ -111,6 +111,31 @@ describe('stock levels and movements', () => {
     expect(byCashier.statusCode).toBe(403);
   });
 
+  it('sets a per-store safety buffer for a SKU, managers only for their store', async () => {
+    const set = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/stores/${tenant.storeIds.CR}/safety-buffers`,
+      headers: bearer(manager),
+      payload: { variantId, quantity: '2' },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ storeId: tenant.storeIds.CR, variantId, quantity: '2.000' });
+    const negative = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/stores/${tenant.storeIds.CR}/safety-buffers`,
+      headers: bearer(manager),
+      payload: { variantId, quantity: '-1' },
+    });
+    expect(negative.statusCode).toBe(400);
+    const otherStore = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/stores/${tenant.storeIds.MX}/safety-buffers`,
+      headers: bearer(manager),
+      payload: { variantId, quantity: '1' },
+    });
+    expect(otherStore.statusCode).toBe(403);
+  });
+
   it('lists movements and a warehouse page by page', async () => {
     const movements = await server.app.inject({
       method: 'GET',
