@@ -1,0 +1,369 @@
+import {
+  type FinishableReadTransaction,
+  runBufferedWork,
+  type TransactionChanges,
+} from './buffered-write-transaction';
+import { ReadWriteLock } from './read-write-lock';
+import { assertStoreKey, type ScanRange, scanKeyBounds, toScanRange } from './scan-range';
+import type {
+  JsonValue,
+  ReadTransaction,
+  ScanOptions,
+  TerminalStore,
+  WriteTransaction,
+} from './terminal-store';
+import { TerminalStoreError } from './terminal-store-error';
+
+/**
+ * The browser's terminal store: one IndexedDB object store of string keys and JSON values (wrap it
+ * with encryptValues so the values are encrypted at rest).
+ *
+ * An IndexedDB transaction commits on its own as soon as it has no pending request at the end of a
+ * task, so it cannot stay open across the engine's own awaits (WebCrypto, timers). Writes are
+ * therefore buffered (BufferedWriteTransaction, as in the other adapters) and committed in one
+ * readwrite transaction with durability 'strict' (Chromium's default is 'relaxed', which can lose a
+ * committed transaction in a power cut); `write` resolves on that transaction's `complete` event.
+ * Reads inside a transaction each use a short readonly transaction; what keeps them consistent is
+ * the turn-taking: this instance's read-write lock and, across tabs of the same origin, a Web Lock
+ * named after the database.
+ *
+ * Database layout, version 1: object store "entries", out-of-line string keys, no indexes.
+ */
+export const INDEXEDDB_SCHEMA_VERSION = 1;
+const OBJECT_STORE_NAME = 'entries';
+/** How long an open may wait for other tabs to close an older version before it gives up. */
+const OPEN_BLOCKED_TIMEOUT_MS = 10_000;
+
+export interface IndexedDbStore extends TerminalStore {
+  readonly databaseName: string;
+}
+
+export async function openIndexedDbStore(databaseName: string): Promise<IndexedDbStore> {
+  const database = await openDatabase(databaseName);
+  return new BrowserIndexedDbStore(databaseName, database);
+}
+
+/**
+ * Asks the browser not to evict this origin's storage under pressure; returns whether it agreed.
+ * Browsers decide by their own rules (an installed PWA, site engagement, a permission prompt in
+ * Firefox), so call it after a user gesture, such as activating the terminal, and show the answer.
+ */
+export async function requestPersistentStorage(): Promise<boolean> {
+  const storage = globalThis.navigator?.storage;
+  if (storage?.persist === undefined) {
+    return false;
+  }
+  return storage.persist();
+}
+
+/** Deletes a database, for tests and for wiping a deactivated terminal. */
+export function deleteIndexedDbStore(databaseName: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = globalThis.indexedDB.deleteDatabase(databaseName);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error(`could not delete ${databaseName}`));
+  });
+}
+
+class BrowserIndexedDbStore implements IndexedDbStore {
+  private readonly lock = new ReadWriteLock();
+  private closed = false;
+  /** Set when the browser closed the connection under us (storage cleared, another tab upgrading). */
+  private closedByBrowser: string | null = null;
+
+  constructor(
+    readonly databaseName: string,
+    private readonly database: IDBDatabase,
+  ) {
+    database.onversionchange = () => {
+      // Another tab wants to upgrade or delete the database: let it, and refuse work from now on.
+      this.closedByBrowser = 'another tab upgraded or deleted the database';
+      database.close();
+    };
+    database.onclose = () => {
+      this.closedByBrowser = 'the browser closed the database (storage cleared or evicted?)';
+    };
+  }
+
+  async read<T>(work: (transaction: ReadTransaction) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.lock.run('read', () =>
+      this.acrossTabs('shared', async () => {
+        this.assertOpen();
+        const transaction = new IndexedDbReadTransaction(this.database);
+        try {
+          return await work(transaction);
+        } finally {
+          transaction.finish();
+        }
+      }),
+    );
+  }
+
+  async write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.lock.run('write', () =>
+      this.acrossTabs('exclusive', async () => {
+        this.assertOpen();
+        const { result, changes } = await runBufferedWork(new IndexedDbReadTransaction(this.database), work);
+        if (changes.puts.length > 0 || changes.deletes.length > 0) {
+          this.assertOpen();
+          await commit(this.database, changes);
+        }
+        return result;
+      }),
+    );
+  }
+
+  /** The origin's usage and quota as the browser estimates them: every database of the origin, not only this one. */
+  async usage(): Promise<{ bytesUsed: number; bytesQuota: number | null; persistent: boolean | null }> {
+    this.assertOpen();
+    const storage = globalThis.navigator?.storage;
+    const [estimate, persisted] = await Promise.all([storage?.estimate?.(), storage?.persisted?.()]);
+    return {
+      bytesUsed: estimate?.usage ?? 0,
+      bytesQuota: estimate?.quota ?? null,
+      persistent: persisted ?? null,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    await this.lock.run('write', async () => {
+      this.closed = true;
+    });
+    this.database.close();
+  }
+
+  /** Takes a Web Lock so that tabs of the same origin take turns too; without Web Locks, only this tab's turns hold. */
+  private async acrossTabs<T>(mode: WebLockMode, work: () => Promise<T>): Promise<T> {
+    const locks = globalThis.navigator?.locks;
+    if (locks === undefined) {
+      return work();
+    }
+    // The lock is held until the promise `work` returns settles.
+    return await locks.request(`mostrador-terminal-store:${this.databaseName}`, { mode }, work);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new TerminalStoreError('STORE_CLOSED', `${this.databaseName} is closed`);
+    }
+    if (this.closedByBrowser !== null) {
+      throw new TerminalStoreError(
+        'STORE_CLOSED',
+        `${this.databaseName}: ${this.closedByBrowser}; open it again`,
+      );
+    }
+  }
+}
+
+class IndexedDbReadTransaction implements FinishableReadTransaction {
+  private finished = false;
+
+  constructor(private readonly database: IDBDatabase) {}
+
+  async get(key: string): Promise<JsonValue | undefined> {
+    this.assertOpen();
+    assertStoreKey(key);
+    return (await settle(this.objectStore().get(key))) as JsonValue | undefined;
+  }
+
+  async has(key: string): Promise<boolean> {
+    this.assertOpen();
+    assertStoreKey(key);
+    return (await settle(this.objectStore().count(key))) > 0;
+  }
+
+  async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
+    this.assertOpen();
+    const range = toScanRange(options);
+    const keyRange = toKeyRange(range);
+    if (keyRange === 'empty' || range.limit === 0) {
+      return [];
+    }
+    const store = this.objectStore();
+    if (range.reverse) {
+      return collectBackwards(store, keyRange, range.limit);
+    }
+    // Both requests run in one readonly transaction, so keys and values come from the same state.
+    const count = range.limit ?? undefined;
+    const [keys, values] = await Promise.all([
+      settle(store.getAllKeys(keyRange, count)),
+      settle(store.getAll(keyRange, count)),
+    ]);
+    if (keys.length !== values.length) {
+      throw new TerminalStoreError('STORE_FAILED', 'IndexedDB returned different numbers of keys and values');
+    }
+    return keys.map((key, index) => [key as string, values[index] as JsonValue]);
+  }
+
+  async count(prefix: string): Promise<number> {
+    this.assertOpen();
+    assertStoreKey(prefix);
+    const keyRange = toKeyRange({ prefix, startAfter: null, limit: null, reverse: false });
+    return keyRange === 'empty' ? 0 : settle(this.objectStore().count(keyRange));
+  }
+
+  finish(): void {
+    this.finished = true;
+  }
+
+  private objectStore(): IDBObjectStore {
+    return this.database.transaction(OBJECT_STORE_NAME, 'readonly').objectStore(OBJECT_STORE_NAME);
+  }
+
+  private assertOpen(): void {
+    if (this.finished) {
+      throw new TerminalStoreError(
+        'TRANSACTION_FINISHED',
+        'this transaction was used after its work finished',
+      );
+    }
+  }
+}
+
+/** Readers share a Web Lock; a writer holds it alone. */
+type WebLockMode = 'shared' | 'exclusive';
+
+function openDatabase(databaseName: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = globalThis.indexedDB.open(databaseName, INDEXEDDB_SCHEMA_VERSION);
+    let timedOut = false;
+    let blockedTimer: ReturnType<typeof setTimeout> | undefined;
+    request.onupgradeneeded = () => {
+      const database = request.result;
+      if (!database.objectStoreNames.contains(OBJECT_STORE_NAME)) {
+        database.createObjectStore(OBJECT_STORE_NAME);
+      }
+    };
+    request.onblocked = () => {
+      blockedTimer = setTimeout(() => {
+        timedOut = true;
+        reject(
+          new TerminalStoreError(
+            'STORE_LOCKED',
+            `${databaseName}: another tab keeps an older version open; close it and try again`,
+          ),
+        );
+      }, OPEN_BLOCKED_TIMEOUT_MS);
+    };
+    request.onsuccess = () => {
+      clearTimeout(blockedTimer);
+      if (timedOut) {
+        request.result.close();
+        return;
+      }
+      resolve(request.result);
+    };
+    request.onerror = () => {
+      clearTimeout(blockedTimer);
+      reject(request.error ?? new Error(`could not open ${databaseName}`));
+    };
+  });
+}
+
+/** The IndexedDB key range of a scan: undefined for every key, 'empty' when none can match. */
+function toKeyRange(range: ScanRange): IDBKeyRange | undefined | 'empty' {
+  const bounds = scanKeyBounds(range);
+  if (bounds === 'empty') {
+    return 'empty';
+  }
+  if (bounds.upper === null) {
+    return bounds.lower === '' && !bounds.lowerOpen
+      ? undefined
+      : IDBKeyRange.lowerBound(bounds.lower, bounds.lowerOpen);
+  }
+  return IDBKeyRange.bound(bounds.lower, bounds.upper, bounds.lowerOpen, bounds.upperOpen);
+}
+
+function collectBackwards(
+  store: IDBObjectStore,
+  keyRange: IDBKeyRange | undefined,
+  limit: number | null,
+): Promise<[string, JsonValue][]> {
+  return new Promise((resolve, reject) => {
+    const entries: [string, JsonValue][] = [];
+    const request = store.openCursor(keyRange, 'prev');
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (cursor === null) {
+        resolve(entries);
+        return;
+      }
+      entries.push([cursor.key as string, cursor.value as JsonValue]);
+      if (limit !== null && entries.length >= limit) {
+        resolve(entries);
+        return;
+      }
+      cursor.continue();
+    };
+    request.onerror = () => reject(readFailure(request.error));
+  });
+}
+
+/** Applies a transaction's changes in one readwrite transaction and resolves when it has committed durably. */
+function commit(database: IDBDatabase, changes: TransactionChanges): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let transaction: IDBTransaction | undefined;
+    try {
+      transaction = database.transaction(OBJECT_STORE_NAME, 'readwrite', { durability: 'strict' });
+      const started = transaction;
+      started.oncomplete = () => resolve();
+      started.onabort = () => reject(writeFailure(started.error));
+      const store = started.objectStore(OBJECT_STORE_NAME);
+      for (const key of changes.deletes) {
+        store.delete(key);
+      }
+      for (const [key, value] of changes.puts) {
+        store.put(value, key);
+      }
+    } catch (error) {
+      // Nothing of an aborted transaction is applied; the rejection names the first cause.
+      reject(writeFailure(error));
+      try {
+        transaction?.abort();
+      } catch {
+        // The transaction was never started or has already finished.
+      }
+    }
+  });
+}
+
+function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(readFailure(request.error));
+  });
+}
+
+function readFailure(cause: unknown): TerminalStoreError {
+  return new TerminalStoreError('STORE_FAILED', `an IndexedDB read failed: ${describeCause(cause)}`, {
+    cause,
+  });
+}
+
+function writeFailure(cause: unknown): TerminalStoreError {
+  if (cause instanceof DOMException && cause.name === 'QuotaExceededError') {
+    return new TerminalStoreError(
+      'QUOTA_EXCEEDED',
+      'the browser refused the write for lack of storage quota',
+      {
+        cause,
+      },
+    );
+  }
+  return new TerminalStoreError(
+    'WRITE_FAILED',
+    `an IndexedDB write aborted before committing: ${describeCause(cause)}`,
+    {
+      cause,
+    },
+  );
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}

@@ -1,0 +1,98 @@
+import type { JsonValue } from './terminal-store';
+import { TerminalStoreError } from './terminal-store-error';
+
+/** Deeper nesting than this is a bug in the caller (or a cycle), never a receipt or a catalog item. */
+export const JSON_DEPTH_MAX = 64;
+
+export interface CopiedJsonValue {
+  readonly value: JsonValue;
+  /**
+   * A cheap estimate of the value's size (UTF-16 code units of its JSON text, give or take
+   * punctuation), used to bound values before they are encoded.
+   */
+  readonly approximateBytes: number;
+}
+
+/**
+ * Copies a JSON value, refusing anything JSON cannot carry faithfully (undefined, NaN, Infinity,
+ * functions, Dates, Maps, class instances, holes, cycles). Every adapter copies through this one
+ * function so a value that round-trips through the in-memory store round-trips through the file
+ * and the IndexedDB stores too: negative zero becomes zero, as JSON would make it.
+ */
+export function copyJsonValue(value: unknown): CopiedJsonValue {
+  const size = { bytes: 0 };
+  const copy = copyAtDepth(value, 0, size, '$');
+  return { value: copy, approximateBytes: size.bytes };
+}
+
+function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, path: string): JsonValue {
+  if (depth > JSON_DEPTH_MAX) {
+    throw new TerminalStoreError('VALUE_INVALID', `${path} nests deeper than ${JSON_DEPTH_MAX} levels`);
+  }
+  switch (typeof value) {
+    case 'string':
+      size.bytes += value.length + 2;
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new TerminalStoreError('VALUE_INVALID', `${path} is ${value}, which JSON cannot carry`);
+      }
+      size.bytes += 8;
+      return value === 0 ? 0 : value;
+    case 'boolean':
+      size.bytes += 5;
+      return value;
+    case 'object':
+      if (value === null) {
+        size.bytes += 4;
+        return null;
+      }
+      if (Array.isArray(value)) {
+        return copyArray(value, depth, size, path);
+      }
+      return copyObject(value, depth, size, path);
+    default:
+      throw new TerminalStoreError('VALUE_INVALID', `${path} is ${typeof value}, which is not a JSON value`);
+  }
+}
+
+function copyArray(
+  value: readonly unknown[],
+  depth: number,
+  size: { bytes: number },
+  path: string,
+): JsonValue {
+  const copy: JsonValue[] = new Array(value.length);
+  size.bytes += 2 + value.length;
+  for (let index = 0; index < value.length; index += 1) {
+    copy[index] = copyAtDepth(value[index], depth + 1, size, `${path}[${index}]`);
+  }
+  return copy;
+}
+
+function copyObject(value: object, depth: number, size: { bytes: number }, path: string): JsonValue {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    const constructorName = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+    throw new TerminalStoreError('VALUE_INVALID', `${path} is a ${constructorName}, not a plain object`);
+  }
+  const copy: { [key: string]: JsonValue } = {};
+  size.bytes += 2;
+  for (const [key, entry] of Object.entries(value)) {
+    const entryCopy = copyAtDepth(entry, depth + 1, size, `${path}.${key}`);
+    size.bytes += key.length + 4;
+    // A plain assignment to "__proto__" would change the copy's prototype instead of adding the
+    // key that JSON.parse would have created.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: entryCopy,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      copy[key] = entryCopy;
+    }
+  }
+  return copy;
+}
