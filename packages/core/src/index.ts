@@ -7,6 +7,6 @@ export * from './errors/error-catalog';
 export * from './facts';
 export * from './money';
 export * from './quantity';
+export * from './sync';
 export * from './tax';
 export * from './tender';
-export * from './sync';

@@ -14,6 +14,7 @@ import type { AccessTokens } from './auth/access-token';
 import { registerAuthRoutes } from './auth/auth-routes';
 import { createAuthService } from './auth/auth-service';
 import { registerCatalogRoutes } from './catalog/catalog-routes';
+import { registerConflictRoutes } from './conflicts/conflict-routes';
 import type { Database } from './database/database';
 import type { AppInstance } from './http/app-instance';
 import { installAuthorization } from './http/authorization';
@@ -23,6 +24,7 @@ import { registerStockRoutes } from './stock/stock-routes';
 import { registerStoreRoutes } from './stores/store-routes';
 import { registerUserRoutes } from './stores/user-routes';
 import { registerPullRoutes } from './sync/pull-routes';
+import { registerPushRoutes } from './sync/push-routes';
 import { createDeviceAuthenticator } from './terminals/device-authentication';
 import { registerTerminalRoutes } from './terminals/terminal-routes';
 
@@ -118,6 +120,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
   registerAuditRoutes(app, database);
   registerTerminalRoutes(app, database, clock);
   registerPullRoutes(app, database, clock);
+  registerPushRoutes(app, database, clock);
+  registerConflictRoutes(app, database, clock);
   await app.ready();
   return app;
 }

@@ -268,3 +268,267 @@ export interface DatabaseSchema {
   safety_buffers: SafetyBuffersTable;
   price_history: PriceHistoryTable;
 }
+
+/* Facts pushed by terminals and their projections (migration 0003). */
+
+export type FactTypeName =
+  | 'SaleCompleted'
+  | 'SaleVoided'
+  | 'RefundIssued'
+  | 'CashMovementRecorded'
+  | 'ShiftOpened'
+  | 'ShiftClosed';
+
+export interface FactsTable {
+  tenant_id: string;
+  terminal_id: string;
+  sequence: number;
+  event_id: string;
+  store_id: string;
+  fact_type: FactTypeName;
+  hash: string;
+  prev_hash: string;
+  envelope: Jsonb<Record<string, unknown>>;
+  received_at: Timestamp;
+}
+
+export type QuarantineStatus = 'quarantined' | 'accepted' | 'rejected';
+
+export interface QuarantinedFactsTable {
+  tenant_id: string;
+  id: string;
+  terminal_id: string;
+  store_id: string;
+  sequence: number;
+  event_id: string;
+  hash: string;
+  stored_hash: string | null;
+  envelope: Jsonb<Record<string, unknown>>;
+  conflict_id: string | null;
+  status: Generated<QuarantineStatus>;
+  received_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+}
+
+export interface SecurityAlertsTable {
+  tenant_id: string;
+  id: string;
+  kind: 'fork';
+  store_id: string;
+  terminal_id: string;
+  details: Jsonb<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface ShiftsTable {
+  tenant_id: string;
+  id: string;
+  store_id: string;
+  terminal_id: string;
+  cashier_user_id: string;
+  currency: string;
+  opened_event_id: string;
+  opened_at: Timestamp;
+  opening_float_minor: number;
+  cash_tendered_minor: Generated<number>;
+  change_given_minor: Generated<number>;
+  cash_refunded_minor: Generated<number>;
+  cash_voided_minor: Generated<number>;
+  cash_in_minor: Generated<number>;
+  cash_out_minor: Generated<number>;
+  cash_after_close_minor: Generated<number>;
+  closed_event_id: string | null;
+  closed_at: Timestamp | null;
+  counted_cash_minor: number | null;
+  expected_cash_minor: number | null;
+  device_expected_cash_minor: number | null;
+  over_short_minor: number | null;
+  denominations: Jsonb<{ valueMinor: number; count: number }[]> | null;
+}
+
+export interface SalesTable {
+  tenant_id: string;
+  id: string;
+  event_id: string;
+  store_id: string;
+  terminal_id: string;
+  shift_id: string | null;
+  cashier_user_id: string;
+  approved_by_user_id: string | null;
+  customer_id: string | null;
+  currency: string;
+  prices_include_tax: boolean;
+  subtotal_minor: number;
+  discount_total_minor: number;
+  tax_total_minor: number;
+  total_minor: number;
+  tendered_minor: number;
+  cash_tendered_minor: number;
+  change_minor: number;
+  cash_rounding_minor: number;
+  offline: boolean;
+  provisional_folio: string;
+  folio_series_id: string | null;
+  final_folio: string | null;
+  device_time: Timestamp;
+  sale_time: Timestamp;
+  status: Generated<'completed' | 'voided'>;
+  voided_event_id: string | null;
+}
+
+export interface SaleLinesTable {
+  tenant_id: string;
+  sale_id: string;
+  line_id: string;
+  position: number;
+  variant_id: string;
+  sku: string;
+  name: string;
+  quantity: string;
+  unit_price_minor: number;
+  discount_minor: number;
+  tax_rate_basis_points: number;
+  tax_minor: number;
+  total_minor: number;
+  warehouse_id: string;
+  server_price_minor: number | null;
+}
+
+export interface SaleTendersTable {
+  tenant_id: string;
+  sale_id: string;
+  position: number;
+  kind: string;
+  amount_minor: number;
+  reference: string | null;
+}
+
+export interface RefundsTable {
+  tenant_id: string;
+  id: string;
+  event_id: string;
+  sale_id: string;
+  sale_known: boolean;
+  store_id: string;
+  terminal_id: string;
+  shift_id: string | null;
+  cashier_user_id: string;
+  approved_by_user_id: string | null;
+  currency: string;
+  total_minor: number;
+  cash_refunded_minor: number;
+  tenders: Jsonb<{ kind: string; amountMinor: number; reference: string | null }[]>;
+  reason: string;
+  folio_series_id: string | null;
+  final_folio: string | null;
+  device_time: Timestamp;
+}
+
+export interface RefundLinesTable {
+  tenant_id: string;
+  refund_id: string;
+  position: number;
+  line_id: string;
+  variant_id: string;
+  quantity: string;
+  amount_minor: number;
+  stock_destination: 'restock' | 'shrinkage';
+  warehouse_id: string;
+}
+
+export interface VoidsTable {
+  tenant_id: string;
+  sale_id: string;
+  event_id: string;
+  sale_known: boolean;
+  store_id: string;
+  terminal_id: string;
+  shift_id: string | null;
+  cashier_user_id: string;
+  approved_by_user_id: string | null;
+  reason: string;
+  stock_destination: 'restock' | 'shrinkage';
+  cash_returned_minor: number;
+  device_time: Timestamp;
+}
+
+export interface CashMovementsTable {
+  tenant_id: string;
+  id: string;
+  event_id: string;
+  shift_id: string;
+  store_id: string;
+  terminal_id: string;
+  kind: 'pay_in' | 'pay_out' | 'drop';
+  amount_minor: number;
+  currency: string;
+  reason: string;
+  user_id: string;
+  approved_by_user_id: string | null;
+  device_time: Timestamp;
+}
+
+export interface FolioAssignmentsTable {
+  tenant_id: string;
+  series_id: string;
+  number: number;
+  document_type: 'sale' | 'refund';
+  document_id: string;
+  event_id: string;
+  provisional_folio: string;
+  final_folio: string;
+  store_id: string;
+  terminal_id: string;
+  assigned_at: Timestamp;
+}
+
+export type ConflictKind =
+  | 'oversell'
+  | 'stale_price'
+  | 'revoked_actor'
+  | 'unknown_sale'
+  | 'folio_gap'
+  | 'fork'
+  | 'duplicate_document'
+  | 'unknown_item';
+
+export interface ConflictNote {
+  note: string;
+  byUserId: string;
+  at: string;
+}
+
+export interface ConflictsTable {
+  tenant_id: string;
+  id: string;
+  kind: ConflictKind;
+  status: Generated<'open' | 'resolved'>;
+  store_id: string;
+  terminal_id: string;
+  event_ids: Jsonb<string[]>;
+  details: Jsonb<Record<string, unknown>>;
+  notes: ColumnType<ConflictNote[], string | undefined, string>;
+  resolution: Jsonb<Record<string, unknown>> | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+// Declaration merging adds the tables of migration 0003 to the schema above.
+export interface DatabaseSchema {
+  facts: FactsTable;
+  quarantined_facts: QuarantinedFactsTable;
+  security_alerts: SecurityAlertsTable;
+  shifts: ShiftsTable;
+  sales: SalesTable;
+  sale_lines: SaleLinesTable;
+  sale_tenders: SaleTendersTable;
+  refunds: RefundsTable;
+  refund_lines: RefundLinesTable;
+  voids: VoidsTable;
+  cash_movements: CashMovementsTable;
+  folio_assignments: FolioAssignmentsTable;
+  conflicts: ConflictsTable;
+}

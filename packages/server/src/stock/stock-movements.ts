@@ -1,3 +1,4 @@
+import { parseQuantity } from '@mostrador/core';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { StockMovementReason } from '../database/database-schema';
@@ -106,4 +107,111 @@ export async function countedDelta(
 
 export function isZeroQuantity(quantity: string): boolean {
   return !/[1-9]/.test(quantity);
+}
+
+/** Exact thousandths of a decimal quantity string, through core's quantity parser. */
+function thousandthsOf(quantity: string): number {
+  const parsed = parseQuantity(quantity);
+  if (!parsed.ok) throw new Error(`${quantity} is not a decimal quantity (${parsed.code})`);
+  return parsed.quantity.quantityMilli;
+}
+
+/** The text PostgreSQL gives a numeric(14, 3): always three decimals. */
+function numericText(thousandths: number): string {
+  const sign = thousandths < 0 ? '-' : '';
+  const magnitude = Math.abs(thousandths);
+  return `${sign}${Math.trunc(magnitude / 1000)}.${String(magnitude % 1000).padStart(3, '0')}`;
+}
+
+/**
+ * applyStockMovement for a whole batch, in order, in three statements instead of three per
+ * movement (a push of 200 sales moves about a thousand levels). The levels are created if absent,
+ * then moved by their totals in one UPDATE; the level after each movement is the level before
+ * plus the running sum, computed exactly in thousandths. A movement that may not go negative and
+ * would is refused before any movement row is written; the caller's transaction then rolls back.
+ */
+export async function applyStockMovements(
+  work: TenantWork,
+  entries: readonly { readonly movement: StockMovementInput; readonly userId: string | null }[],
+): Promise<StockLevelAfter[]> {
+  if (entries.length === 0) return [];
+  const { transaction, scope } = work;
+  const version = await work.changeVersion();
+  const keyOf = (movement: StockMovementInput) => `${movement.warehouseId}/${movement.variantId}`;
+  const totals = new Map<string, { warehouse_id: string; variant_id: string; delta: number }>();
+  for (const { movement } of entries) {
+    const total = totals.get(keyOf(movement)) ?? {
+      warehouse_id: movement.warehouseId,
+      variant_id: movement.variantId,
+      delta: 0,
+    };
+    total.delta += thousandthsOf(movement.qtyDelta);
+    totals.set(keyOf(movement), total);
+  }
+  const levelsJson = JSON.stringify(
+    [...totals.values()].map((total) => ({ ...total, delta: numericText(total.delta) })),
+  );
+  await sql`
+    INSERT INTO stock_levels (tenant_id, warehouse_id, variant_id, version)
+    SELECT ${scope.tenantId}::uuid, d.warehouse_id, d.variant_id, ${version}
+    FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
+    ON CONFLICT (tenant_id, warehouse_id, variant_id) DO NOTHING
+  `.execute(transaction);
+  const updated = await sql<{
+    warehouse_id: string;
+    variant_id: string;
+    qty_on_hand: string;
+    qty_reserved: string;
+  }>`
+    UPDATE stock_levels l SET qty_on_hand = l.qty_on_hand + d.delta, version = ${version}
+    FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid, delta numeric)
+    WHERE l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
+    RETURNING l.warehouse_id, l.variant_id, l.qty_on_hand::text AS qty_on_hand, l.qty_reserved::text AS qty_reserved
+  `.execute(transaction);
+  const running = new Map<string, { onHand: number; reserved: number }>();
+  for (const row of updated.rows) {
+    const key = `${row.warehouse_id}/${row.variant_id}`;
+    const total = totals.get(key);
+    if (total === undefined) throw new Error('the database moved a stock level that was not asked for');
+    running.set(key, {
+      onHand: thousandthsOf(row.qty_on_hand) - total.delta,
+      reserved: thousandthsOf(row.qty_reserved),
+    });
+  }
+  const levels = entries.map(({ movement }): StockLevelAfter => {
+    const level = running.get(keyOf(movement));
+    if (level === undefined) throw new Error('a moved stock level was not updated');
+    level.onHand += thousandthsOf(movement.qtyDelta);
+    if (level.onHand < 0 && !movement.allowNegative) {
+      throw new ApiError('STOCK_WOULD_GO_NEGATIVE', 422, {
+        warehouseId: movement.warehouseId,
+        variantId: movement.variantId,
+        qtyOnHandAfter: numericText(level.onHand),
+      });
+    }
+    return {
+      warehouseId: movement.warehouseId,
+      variantId: movement.variantId,
+      qtyOnHand: numericText(level.onHand),
+      qtyReserved: numericText(level.reserved),
+      qtyAvailable: numericText(level.onHand - level.reserved),
+      version,
+    };
+  });
+  await transaction
+    .insertInto('stock_movements')
+    .values(
+      entries.map(({ movement, userId }) => ({
+        tenant_id: scope.tenantId,
+        id: uuidv7(),
+        warehouse_id: movement.warehouseId,
+        variant_id: movement.variantId,
+        qty_delta: movement.qtyDelta,
+        reason: movement.reason,
+        reference: movement.reference,
+        user_id: userId,
+      })),
+    )
+    .execute();
+  return levels;
 }

@@ -1,0 +1,180 @@
+import type { AssignedFolio } from '@mostrador/core';
+import type { TenantWork } from '../database/tenant-transaction';
+
+/**
+ * Final folios, as facts are applied. Each series has a scope set by the tenant:
+ *
+ * - per_store: one gapless series shared by the store's tills. Terminals print a provisional
+ *   folio unique to them; the server takes the series' next number when it applies the fact, in
+ *   the same transaction, so a rolled-back push gives its numbers back and none is ever skipped.
+ * - per_terminal: the till numbers its documents itself, offline, and its provisional folio is
+ *   the final one. The server records it, checks that it is the series' next number and moves the
+ *   series on; a gap, a repeat or a malformed folio opens a conflict and is never refused.
+ *
+ * The series rows are locked (FOR UPDATE) when a batch loads them, so concurrent pushes from the
+ * tills of one store take numbers one transaction after the other.
+ */
+export interface FolioSeriesState {
+  readonly id: string;
+  readonly storeId: string;
+  readonly terminalId: string | null;
+  readonly documentType: 'sale' | 'refund';
+  readonly scope: 'per_store' | 'per_terminal';
+  readonly prefix: string;
+  readonly deleted: boolean;
+  nextNumber: number;
+  dirty: boolean;
+}
+
+export type FolioBook = Map<string, FolioSeriesState>;
+
+/** Digits of the number part of a final folio: `${prefix}${number padded to 8}`. */
+export const FOLIO_NUMBER_DIGITS = 8;
+const FOLIO_NUMBER_DIGITS_MAX = 15;
+
+export function formatFolio(prefix: string, number: number): string {
+  return `${prefix}${String(number).padStart(FOLIO_NUMBER_DIGITS, '0')}`;
+}
+
+export async function loadFolioBook(
+  work: TenantWork,
+  where: { storeId: string; terminalId: string; seriesIds: readonly string[] },
+): Promise<FolioBook> {
+  const rows = await work.transaction
+    .selectFrom('folio_series')
+    .select([
+      'id',
+      'store_id',
+      'terminal_id',
+      'document_type',
+      'scope',
+      'prefix',
+      'next_number',
+      'deleted_at',
+    ])
+    .where((eb) => {
+      const live = eb.and([
+        eb('store_id', '=', where.storeId),
+        eb('deleted_at', 'is', null),
+        eb.or([eb('terminal_id', 'is', null), eb('terminal_id', '=', where.terminalId)]),
+      ]);
+      return where.seriesIds.length === 0 ? live : eb.or([live, eb('id', 'in', [...where.seriesIds])]);
+    })
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        storeId: row.store_id,
+        terminalId: row.terminal_id,
+        documentType: row.document_type,
+        scope: row.scope,
+        prefix: row.prefix,
+        deleted: row.deleted_at !== null,
+        nextNumber: row.next_number,
+        dirty: false,
+      },
+    ]),
+  );
+}
+
+/**
+ * The series a document is numbered in: the one the terminal named, else the terminal's own live
+ * series for that document type, else the store's shared one. Undefined when the store has none.
+ */
+export function defaultSeries(
+  book: FolioBook,
+  documentType: 'sale' | 'refund',
+  terminalId: string,
+  storeId: string,
+): FolioSeriesState | undefined {
+  let shared: FolioSeriesState | undefined;
+  for (const series of book.values()) {
+    if (series.deleted || series.documentType !== documentType || series.storeId !== storeId) continue;
+    if (series.scope === 'per_terminal' && series.terminalId === terminalId) return series;
+    if (series.scope === 'per_store') shared = series;
+  }
+  return shared;
+}
+
+export interface StoreFolio {
+  readonly number: number;
+  readonly finalFolio: string;
+}
+
+/** Takes the next number of a per-store series. */
+export function takeStoreFolio(series: FolioSeriesState): StoreFolio {
+  if (series.scope !== 'per_store') throw new Error(`series ${series.id} is not per store`);
+  const number = series.nextNumber;
+  series.nextNumber = number + 1;
+  series.dirty = true;
+  return { number, finalFolio: formatFolio(series.prefix, number) };
+}
+
+export type TerminalFolioProblem = 'gap' | 'repeated' | 'malformed';
+
+export interface TerminalFolio {
+  /** The number read from the folio; null when the folio does not follow the series' format. */
+  readonly number: number | null;
+  readonly expectedNumber: number;
+  readonly problem: TerminalFolioProblem | null;
+}
+
+/**
+ * Confirms a folio a terminal assigned itself in a per-terminal series. The series moves past the
+ * highest number seen, so after a gap the next document is judged against the terminal's own
+ * numbering and one missing number opens one conflict, not one per later document.
+ */
+export function confirmTerminalFolio(series: FolioSeriesState, folio: string): TerminalFolio {
+  if (series.scope !== 'per_terminal') throw new Error(`series ${series.id} is not per terminal`);
+  const expectedNumber = series.nextNumber;
+  const digits = folio.startsWith(series.prefix) ? folio.slice(series.prefix.length) : '';
+  if (!/^\d+$/.test(digits) || digits.length > FOLIO_NUMBER_DIGITS_MAX || Number(digits) < 1) {
+    return { number: null, expectedNumber, problem: 'malformed' };
+  }
+  const number = Number(digits);
+  if (number >= expectedNumber) {
+    series.nextNumber = number + 1;
+    series.dirty = true;
+  }
+  const problem = number === expectedNumber ? null : number > expectedNumber ? 'gap' : 'repeated';
+  return { number, expectedNumber, problem };
+}
+
+/** Writes the series that moved; their rows are already locked by loadFolioBook. */
+export async function saveFolioBook(work: TenantWork, book: FolioBook): Promise<void> {
+  for (const series of book.values()) {
+    if (!series.dirty) continue;
+    await work.transaction
+      .updateTable('folio_series')
+      .set({ next_number: series.nextNumber })
+      .where('id', '=', series.id)
+      .execute();
+    series.dirty = false;
+  }
+}
+
+/** The final folios recorded for the given facts, so an answer lost on the way can be given again. */
+export async function foliosOfEvents(
+  work: TenantWork,
+  eventIds: readonly string[],
+): Promise<AssignedFolio[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await work.transaction
+    .selectFrom('folio_assignments')
+    .select(['event_id', 'document_id', 'provisional_folio', 'final_folio', 'series_id'])
+    .where('event_id', 'in', [...eventIds])
+    .orderBy('series_id')
+    .orderBy('number')
+    .execute();
+  return rows.map((row) => ({
+    eventId: row.event_id,
+    documentId: row.document_id,
+    provisionalFolio: row.provisional_folio,
+    finalFolio: row.final_folio,
+    folioSeriesId: row.series_id,
+  }));
+}

@@ -1,0 +1,132 @@
+import type { FactEnvelope, FactPayload } from '@mostrador/core';
+import { type ActorStanding, revokedActorConflict } from '../conflicts/conflict-detection';
+import type { TenantWork } from '../database/tenant-transaction';
+import { type BatchLookups, loadBatchLookups, type TerminalState } from './batch-lookups';
+import { projectCashMovement } from './cash-projection';
+import { factTime } from './fact-time';
+import { PendingWrites } from './pending-writes';
+import { openConflict, type ProjectionContext, type ProjectionOutcome } from './projection-context';
+import { projectRefund } from './refund-projection';
+import { projectSale } from './sale-projection';
+import { projectShiftClosed, projectShiftOpened } from './shift-projection';
+import { projectVoid } from './void-projection';
+
+/** Projecting fact `index` of a batch failed; the facts before it can still be applied alone. */
+export class FactProjectionError extends Error {
+  override readonly name = 'FactProjectionError';
+
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(
+      `projecting fact ${index} of the batch failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+export interface ProjectionInput {
+  readonly terminal: TerminalState;
+  readonly facts: readonly FactEnvelope[];
+  readonly now: Date;
+  /** Append the facts to the journal too (push); false for facts accepted from quarantine. */
+  readonly journal: boolean;
+}
+
+/**
+ * Applies facts, in order, to every projection in the caller's transaction: the journal rows,
+ * sales, refunds, voids, shifts, cash movements, stock, folios and conflicts. The tenant's
+ * version lock is taken first so that every writer locks in one order (tenant version, folio
+ * series, stock levels) and none can deadlock another.
+ */
+export async function projectFacts(work: TenantWork, input: ProjectionInput): Promise<ProjectionOutcome[]> {
+  if (input.facts.length === 0) return [];
+  await work.changeVersion();
+  const lookups = await loadBatchLookups(work, input.terminal, input.facts, input.now);
+  const writes = new PendingWrites(work.scope.tenantId, input.now);
+  const outcomes: ProjectionOutcome[] = [];
+  for (const [index, fact] of input.facts.entries()) {
+    if (input.journal) writes.facts.push(journalRow(work.scope.tenantId, fact, input.now));
+    const context: ProjectionContext = {
+      work: { ...work, scope: { tenantId: work.scope.tenantId, userId: fact.actor.userId } },
+      now: input.now,
+      terminal: input.terminal,
+      lookups,
+      writes,
+      fact,
+      time: factTime(fact, input.now),
+    };
+    try {
+      outcomes.push(projectFact(context));
+    } catch (error) {
+      throw new FactProjectionError(index, error);
+    }
+  }
+  await writes.flush(work, lookups.shifts, lookups.folios);
+  return outcomes;
+}
+
+function projectFact(context: ProjectionContext): ProjectionOutcome {
+  const outcome = projectPayload(context, context.fact.payload);
+  if (outcome === 'projected') {
+    openConflict(
+      context,
+      revokedActorConflict(context.fact.eventId, context.time, context.fact.payload.type, {
+        terminalRevoked: context.terminal.status === 'revoked',
+        terminalRevokedAt: context.terminal.revokedAt,
+        users: actorStanding(context.lookups, context.fact),
+      }),
+    );
+  }
+  return outcome;
+}
+
+function projectPayload(context: ProjectionContext, payload: FactPayload): ProjectionOutcome {
+  switch (payload.type) {
+    case 'SaleCompleted':
+      return projectSale(context, payload);
+    case 'RefundIssued':
+      return projectRefund(context, payload);
+    case 'SaleVoided':
+      return projectVoid(context, payload);
+    case 'CashMovementRecorded':
+      return projectCashMovement(context, payload);
+    case 'ShiftOpened':
+      return projectShiftOpened(context, payload);
+    case 'ShiftClosed':
+      return projectShiftClosed(context, payload);
+  }
+}
+
+function actorStanding(lookups: BatchLookups, fact: FactEnvelope): ActorStanding['users'] {
+  const named: { userId: string; role: 'cashier' | 'approver' }[] = [
+    { userId: fact.actor.userId, role: 'cashier' },
+  ];
+  if (fact.actor.approvedByUserId !== null)
+    named.push({ userId: fact.actor.approvedByUserId, role: 'approver' });
+  const standing: ActorStanding['users'][number][] = [];
+  for (const actor of named) {
+    const user = lookups.users.get(actor.userId);
+    if (user === undefined) standing.push({ ...actor, standing: 'unknown' });
+    else if (!user.active) standing.push({ ...actor, standing: 'inactive' });
+  }
+  return standing;
+}
+
+function journalRow(tenantId: string, fact: FactEnvelope, receivedAt: Date) {
+  return {
+    tenant_id: tenantId,
+    terminal_id: fact.terminalId,
+    sequence: fact.sequence,
+    event_id: fact.eventId,
+    store_id: fact.storeId,
+    fact_type: fact.payload.type,
+    hash: fact.hash,
+    prev_hash: fact.prevHash,
+    envelope: JSON.stringify(fact),
+    received_at: receivedAt,
+  };
+}

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { type FactEnvelope, GENESIS_PREV_HASH, verifyChain, verifyFactSignature } from '@mostrador/core';
+import { describe, expect, it } from 'vitest';
+import { classifyBatch } from './chain-classification';
+import { devicePublicKey, signatureMatches, verifyBatch } from './push-verification';
+
+interface Vectors {
+  keys: { device: { publicKeyHex: string }; forger: { publicKeyHex: string } };
+  chain: { unsignedEnvelope: Record<string, unknown>; hash: string; signature: string }[];
+  negativeCases: {
+    name: string;
+    publicKeyHex: string;
+    options: {
+      expectedFirstSequence: number;
+      expectedPrevHash: string;
+      expectedTenantId?: string;
+      expectedTerminalId?: string;
+    };
+    /** Each entry names a fact of the chain or gives an altered one. */
+    envelopes: ({ chainIndex: number } | { envelope: FactEnvelope })[];
+    expectedResult: { ok: boolean; index?: number; reason?: string };
+  }[];
+}
+
+function hexToBytesForTest(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../core/test-vectors/fact-chain.v1.json', import.meta.url), 'utf8'),
+) as Vectors;
+const chain = vectors.chain.map(
+  (entry) => ({ ...entry.unsignedEnvelope, hash: entry.hash, signature: entry.signature }) as FactEnvelope,
+);
+const deviceKeyHex = vectors.keys.device.publicKeyHex;
+const first = chain[0]!;
+const device = {
+  tenantId: first.tenantId,
+  terminalId: first.terminalId,
+  storeId: first.storeId,
+  status: 'active' as const,
+  publicKeyHex: deviceKeyHex,
+};
+
+// The order of the Ed25519 group, little-endian: adding it to S keeps the signature valid in a
+// lax verifier, so a strict one must refuse S + L.
+const GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+function withSignature(envelope: FactEnvelope, signature: Uint8Array): FactEnvelope {
+  return { ...envelope, signature: Buffer.from(signature).toString('hex') };
+}
+
+function sPlusOrder(signature: string): Uint8Array {
+  const bytes = hexToBytesForTest(signature);
+  const s = BigInt(`0x${Buffer.from(bytes.slice(32)).reverse().toString('hex')}`) + GROUP_ORDER;
+  const sBytes = Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse();
+  const result = Uint8Array.from(bytes);
+  result.set(sBytes, 32);
+  return result;
+}
+
+describe('push verification', () => {
+  const key = devicePublicKey(deviceKeyHex)!;
+  const coreKey = hexToBytesForTest(deviceKeyHex);
+
+  it("accepts exactly the signatures core's strict verifier accepts", () => {
+    const candidates: FactEnvelope[] = [];
+    for (const envelope of chain) {
+      const signature = hexToBytesForTest(envelope.signature);
+      const flippedR = Uint8Array.from(signature);
+      flippedR[3] = (flippedR[3] ?? 0) ^ 0x01;
+      const flippedS = Uint8Array.from(signature);
+      flippedS[40] = (flippedS[40] ?? 0) ^ 0x80;
+      candidates.push(
+        envelope,
+        withSignature(envelope, flippedR),
+        withSignature(envelope, flippedS),
+        withSignature(envelope, sPlusOrder(envelope.signature)),
+        withSignature(envelope, new Uint8Array(64)),
+        { ...envelope, hash: chain[(chain.indexOf(envelope) + 1) % chain.length]!.hash },
+      );
+    }
+    let accepted = 0;
+    for (const candidate of candidates) {
+      const expected = verifyFactSignature(candidate, coreKey);
+      expect(signatureMatches(candidate, key)).toBe(expected);
+      if (expected) accepted += 1;
+    }
+    expect(accepted).toBe(chain.length);
+    const forger = devicePublicKey(vectors.keys.forger.publicKeyHex)!;
+    expect(chain.some((envelope) => signatureMatches(envelope, forger))).toBe(false);
+  });
+
+  it('refuses an unusable stored key instead of throwing', async () => {
+    expect(devicePublicKey('00')).toBeNull();
+    expect(devicePublicKey('zz'.repeat(32))).toBeNull();
+    expect(await verifyBatch(chain, { ...device, publicKeyHex: 'ab' })).toMatchObject({
+      facts: [],
+      rejection: { index: 0, reason: 'SIGNATURE_INVALID' },
+    });
+  });
+
+  it('verifies the whole vector chain', async () => {
+    expect(await verifyBatch(chain, device)).toEqual({ facts: chain, rejection: null });
+  });
+
+  it("agrees with core's verifyChain on every negative vector, with the stored head in place of the options", async () => {
+    for (const vectorCase of vectors.negativeCases) {
+      const testCase = {
+        ...vectorCase,
+        envelopes: vectorCase.envelopes.map((entry) =>
+          'chainIndex' in entry ? chain[entry.chainIndex]! : entry.envelope,
+        ),
+      };
+      const caseDevice = {
+        ...device,
+        tenantId: testCase.options.expectedTenantId ?? testCase.envelopes[0]!.tenantId,
+        terminalId: testCase.options.expectedTerminalId ?? testCase.envelopes[0]!.terminalId,
+        publicKeyHex: testCase.publicKeyHex,
+      };
+      const verified = await verifyBatch(testCase.envelopes, caseDevice);
+      const head = {
+        sequence: testCase.options.expectedFirstSequence - 1,
+        hash: testCase.options.expectedPrevHash,
+      };
+      const classified = classifyBatch(verified.facts, {
+        head,
+        hashBySequence: new Map(),
+        storedEventIds: new Map(),
+      });
+      const core = verifyChain(
+        testCase.envelopes,
+        hexToBytesForTest(testCase.publicKeyHex),
+        testCase.options,
+      );
+      expect(core.ok, testCase.name).toBe(testCase.expectedResult.ok);
+      if (core.ok) {
+        expect(verified.rejection, testCase.name).toBeNull();
+        expect(classified.stop, testCase.name).toBeNull();
+        expect(classified.fresh.at(-1)?.hash, testCase.name).toBe(core.head.hash);
+        continue;
+      }
+      // The first link to the stored chain is judged by the classification, the rest in memory.
+      const stop = classified.stop;
+      const ours =
+        stop !== null && stop.index < (verified.rejection?.index ?? Number.POSITIVE_INFINITY)
+          ? {
+              index: stop.index,
+              reason: stop.kind === 'refused' ? stop.reason : stop.kind === 'gap' ? 'SEQUENCE_GAP' : 'FORK',
+            }
+          : verified.rejection;
+      expect(ours, testCase.name).toMatchObject({ index: core.index, reason: core.reason });
+    }
+  });
+
+  it('reports the earliest broken fact, whichever check broke first', async () => {
+    const forged = { ...chain[1]!, signature: chain[2]!.signature };
+    const tampered = { ...chain[2]!, hash: chain[3]!.hash };
+    expect(await verifyBatch([chain[0], forged, tampered], device)).toEqual({
+      facts: [chain[0]],
+      rejection: { index: 1, sequence: 2, reason: 'SIGNATURE_INVALID' },
+    });
+    const later = await verifyBatch([chain[0], chain[1], tampered], device);
+    expect(later).toEqual({
+      facts: [chain[0], chain[1]],
+      rejection: { index: 2, sequence: 3, reason: 'HASH_MISMATCH' },
+    });
+  });
+
+  it('refuses a batch that repeats an event id, and finds a gap when the first fact is missing', async () => {
+    const repeated = { ...chain[1]!, eventId: chain[0]!.eventId };
+    expect((await verifyBatch([chain[0], repeated], device)).rejection).toMatchObject({
+      index: 1,
+      reason: 'EVENT_ID_REUSED',
+    });
+    const classified = classifyBatch(chain.slice(1), {
+      head: { sequence: 0, hash: GENESIS_PREV_HASH },
+      hashBySequence: new Map(),
+      storedEventIds: new Map(),
+    });
+    expect(classified.stop).toEqual({ kind: 'gap', index: 0 });
+  });
+});
