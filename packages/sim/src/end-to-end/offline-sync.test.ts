@@ -36,10 +36,11 @@ describe('terminal ⇄ server, end to end', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  async function openTerminal(name: string, link: Link): Promise<NodeTerminal> {
+  async function openTerminal(name: string, link: Link, pullPageChangesMax?: number): Promise<NodeTerminal> {
     const result = await openNodeTerminal({
       home: join(home, name),
       transport: link.transport,
+      ...(pullPageChangesMax === undefined ? {} : { pullPageChangesMax }),
     });
     if (!result.ok) throw new Error(`terminal ${name} did not open: ${result.code}`);
     opened.push(result);
@@ -248,5 +249,39 @@ describe('terminal ⇄ server, end to end', () => {
     expect((await serverFacts(identity.terminalId)).map((fact) => fact.sequence)).toEqual([
       1, 2, 3, 4, 5, 6, 7,
     ]);
+  });
+
+  it('a pull cut off between pages resumes where it stopped and converges on the server state', async () => {
+    const link = createLink(server.url);
+    const { engine } = await openTerminal('mx-pull', link, 25);
+    await activateAndLoad(engine, 'MX', 'Caja pull');
+    const admin = await login(server.app, tenant, tenant.emails.admin);
+    const variants = await server.database.system
+      .selectFrom('variants')
+      .select(['id', 'sku'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .orderBy('sku')
+      .limit(80)
+      .execute();
+    for (const [index, variant] of variants.entries()) {
+      const response = await server.app.inject({
+        method: 'PUT',
+        url: `/api/v1/variants/${variant.id}/prices`,
+        headers: bearer(admin),
+        payload: { currency: 'MXN', amountMinor: 50_000 + index },
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    // The connection drops before the third page: two pages are applied with their cursor.
+    let pulls = 0;
+    link.cutBefore = (path) => path.startsWith('/api/v1/sync/pull') && ++pulls === 3;
+    const cut = await engine.sync();
+    expect(cut).toMatchObject({ outcome: 'unknown' });
+    const resumed = await engine.sync();
+    expect(resumed).toMatchObject({ outcome: 'ok' });
+    for (const [index, variant] of variants.entries()) {
+      const item = await engine.lookupItem(variant.sku);
+      expect(item.ok && item.item.unitPrice.amountMinor).toBe(50_000 + index);
+    }
   });
 });

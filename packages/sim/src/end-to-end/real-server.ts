@@ -22,6 +22,8 @@ export interface Link {
   online: boolean;
   /** Lose the answer of the next N requests whose path starts with this prefix. */
   loseAnswers: { pathPrefix: string; count: number };
+  /** Cut the connection before this request reaches the server when it answers true. */
+  cutBefore: (path: string) => boolean;
   readonly transport: Transport;
 }
 
@@ -30,8 +32,10 @@ export function createLink(url: string): Link {
   const link: Link = {
     online: true,
     loseAnswers: { pathPrefix: '', count: 0 },
+    cutBefore: () => false,
     transport: async (request) => {
       if (!link.online) throw new TypeError('fetch failed: network is down (test link offline)');
+      if (link.cutBefore(request.path)) throw new TypeError('fetch failed: connection reset (test link)');
       const response = await inner(request);
       if (link.loseAnswers.count > 0 && request.path.startsWith(link.loseAnswers.pathPrefix)) {
         link.loseAnswers.count -= 1;
