@@ -8,6 +8,7 @@ import { createMemoryStore } from './memory-store';
 import type { JsonValue, TerminalStore } from './terminal-store';
 import { runTerminalStoreContract } from './terminal-store.contract';
 import { isTerminalStoreError, type TerminalStoreErrorCode } from './terminal-store-error';
+import { vitestContractRunner } from './vitest-contract-runner';
 
 const root = await mkdtemp(join(tmpdir(), 'mostrador-encrypted-store-'));
 let directoryCount = 0;
@@ -15,7 +16,9 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const key = await createStorageKey();
 
-runTerminalStoreContract('encrypted memory store', async () => encryptValues(createMemoryStore(), key));
+runTerminalStoreContract(vitestContractRunner, 'encrypted memory store', async () =>
+  encryptValues(createMemoryStore(), key),
+);
 
 /** The file store under encryption, with the inner store kept beside it so reopen can reach the directory. */
 const innerFileStores = new WeakMap<TerminalStore, FileStore>();
@@ -27,6 +30,7 @@ async function encryptedFileStore(directory: string): Promise<TerminalStore> {
 }
 
 runTerminalStoreContract(
+  vitestContractRunner,
   'encrypted file store',
   () => {
     directoryCount += 1;

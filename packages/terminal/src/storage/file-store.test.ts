@@ -11,6 +11,7 @@ import { decodeRecords, encodeRecord } from './log-record';
 import type { JsonValue } from './terminal-store';
 import { runTerminalStoreContract } from './terminal-store.contract';
 import { isTerminalStoreError, type TerminalStoreErrorCode } from './terminal-store-error';
+import { vitestContractRunner } from './vitest-contract-runner';
 
 const root = await mkdtemp(join(tmpdir(), 'mostrador-file-store-'));
 let directoryCount = 0;
@@ -26,9 +27,12 @@ async function reopen(store: FileStore): Promise<FileStore> {
   return openFileStore(store.directory);
 }
 
-runTerminalStoreContract('file store', () => openFileStore(freshDirectory()), { reopen });
+runTerminalStoreContract(vitestContractRunner, 'file store', () => openFileStore(freshDirectory()), {
+  reopen,
+});
 
 runTerminalStoreContract(
+  vitestContractRunner,
   'file store compacting every 4 KiB',
   () => openFileStore(freshDirectory(), { compactAfterLogBytes: 4096 }),
   { reopen },

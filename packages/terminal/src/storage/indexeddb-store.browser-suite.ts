@@ -1,5 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { createStorageKey, encryptValues } from './encrypted-store';
+import { browserDeviceKeyVault } from '../device-key/browser-device-key-vault';
+import { deviceKeyFrom, publicKeyHex } from '../device-key/device-key-vault';
+import type { ContractRunner } from './contract-runner';
+import { createStorageKey, ENCRYPTED_VALUE_VERSION, encryptValues } from './encrypted-store';
 import {
   deleteIndexedDbStore,
   type IndexedDbStore,
@@ -7,18 +9,21 @@ import {
   requestPersistentStorage,
 } from './indexeddb-store';
 import type { TerminalStore } from './terminal-store';
-import { runTerminalStoreContract } from './terminal-store.contract';
+import { expectStoreError, runTerminalStoreContract } from './terminal-store.contract';
 
 /**
- * The IndexedDB adapter's tests, for a real browser (Vitest browser mode with Chromium). Node has no
- * IndexedDB, so this file is not named *.test.ts and the Node run does not pick it up; the browser
- * project's entry is one line, `runIndexedDbStoreSuite()`, in indexeddb-store.browser.test.ts
- * (excluded from the Node project's include).
+ * The IndexedDB adapter's cases for a real browser: the whole terminal store contract, plain and
+ * encrypted, and what only a browser can show (durability 'strict' on every readwrite transaction,
+ * ciphertext at rest, non-extractable keys, the origin's quota). Node has no IndexedDB, so this file
+ * is not a test file: indexeddb-store.browser-entry.ts registers it in a Chromium page, and
+ * indexeddb-store.browser.test.ts (Node, Vitest) drives that page and makes each case a test.
+ * What needs more than one page (a reload, a restarted or killed browser, two tabs) is in
+ * indexeddb-store.browser-scenarios.ts and ../single-writer/web-locks-writer-lock.browser-scenario.ts.
  */
-export function runIndexedDbStoreSuite(): void {
-  const databaseName = () => `mostrador-test-${globalThis.crypto.randomUUID()}`;
+export function runIndexedDbStoreSuite(runner: ContractRunner): void {
+  const { describe, expect, it } = runner;
 
-  runTerminalStoreContract('IndexedDB store', () => openIndexedDbStore(databaseName()), {
+  runTerminalStoreContract(runner, 'IndexedDB store', () => openIndexedDbStore(freshDatabaseName()), {
     reopen: async (store: IndexedDbStore) => {
       await store.close();
       return openIndexedDbStore(store.databaseName);
@@ -32,10 +37,16 @@ export function runIndexedDbStoreSuite(): void {
     innerStores.set(store, inner);
     return store;
   };
-  const keyPromise = createStorageKey();
+  // Made on first use, not when the cases are collected (the Node side collects them only for names).
+  let storageKey: Promise<CryptoKey> | undefined;
+  const sharedStorageKey = () => {
+    storageKey ??= createStorageKey();
+    return storageKey;
+  };
   runTerminalStoreContract(
+    runner,
     'encrypted IndexedDB store',
-    async () => openEncrypted(databaseName(), await keyPromise),
+    async () => openEncrypted(freshDatabaseName(), await sharedStorageKey()),
     {
       reopen: async (store) => {
         const inner = innerStores.get(store);
@@ -43,39 +54,286 @@ export function runIndexedDbStoreSuite(): void {
           throw new Error('not an encrypted IndexedDB store from this suite');
         }
         await store.close();
-        return openEncrypted(inner.databaseName, await keyPromise);
+        return openEncrypted(inner.databaseName, await sharedStorageKey());
       },
     },
   );
 
   describe('IndexedDB store in the browser', () => {
-    it('commits every write with strict durability', async () => {
-      const name = databaseName();
-      const store = await openIndexedDbStore(name);
-      const transactionSpy = vi.spyOn(IDBDatabase.prototype, 'transaction');
-      try {
-        await store.write((transaction) => transaction.put('sale/1', { totalMinor: 100 }));
-        const readwriteCalls = transactionSpy.mock.calls.filter(([, mode]) => mode === 'readwrite');
-        expect(readwriteCalls).toHaveLength(1);
-        expect(readwriteCalls[0]?.[2]).toEqual({ durability: 'strict' });
-      } finally {
-        transactionSpy.mockRestore();
+    it('commits each write in one readwrite transaction with durability strict', async () => {
+      const name = freshDatabaseName();
+      const calls = await recordTransactions(async () => {
+        const store = await openIndexedDbStore(name);
+        await store.write(async (transaction) => {
+          await transaction.put('sale/1', { totalMinor: 100 });
+          await transaction.put('sale/2', { totalMinor: 200 });
+        });
+        await store.write((transaction) => transaction.delete('sale/1'));
+        const encrypted = encryptValues(store, await createStorageKey());
+        await encrypted.write((transaction) => transaction.put('sale/3', { totalMinor: 300 }));
+        // A write that changes nothing opens no readwrite transaction at all.
+        await store.write((transaction) => transaction.count('sale/'));
         await store.close();
-        await deleteIndexedDbStore(name);
-      }
+      });
+      const readwrite = calls.filter((call) => call.mode === 'readwrite');
+      expect(readwrite).toEqual([
+        { mode: 'readwrite', options: { durability: 'strict' }, durability: 'strict' },
+        { mode: 'readwrite', options: { durability: 'strict' }, durability: 'strict' },
+        { mode: 'readwrite', options: { durability: 'strict' }, durability: 'strict' },
+      ]);
+      await deleteIndexedDbStore(name);
     });
 
     it('reports the origin’s usage and quota, and whether storage is persistent', async () => {
-      const name = databaseName();
+      const name = freshDatabaseName();
       const store = await openIndexedDbStore(name);
       await store.write((transaction) => transaction.put('usage/1', 'x'.repeat(100_000)));
       const usage = await store.usage();
-      expect(usage.bytesQuota).not.toBeNull();
+      expect(Number.isSafeInteger(usage.bytesUsed)).toBe(true);
       expect(usage.bytesUsed).toBeGreaterThan(0);
+      expect(typeof usage.bytesQuota).toBe('number');
+      expect(usage.bytesQuota ?? 0).toBeGreaterThan(usage.bytesUsed);
       expect(typeof usage.persistent).toBe('boolean');
       expect(typeof (await requestPersistentStorage())).toBe('boolean');
       await store.close();
       await deleteIndexedDbStore(name);
     });
+
+    it('gives way when another tab deletes the database, then refuses work with STORE_CLOSED', async () => {
+      const name = freshDatabaseName();
+      const store = await openIndexedDbStore(name);
+      await store.write((transaction) => transaction.put('sale/1', 1));
+      // Blocked forever if the store kept its connection open against the other tab's request.
+      await withinMs(deleteIndexedDbStore(name), BLOCKED_DELETE_WAIT_MS, 'deleting the database');
+      await expectStoreError(
+        expect,
+        store.read((transaction) => transaction.get('sale/1')),
+        'STORE_CLOSED',
+      );
+      await expectStoreError(
+        expect,
+        store.write((transaction) => transaction.put('sale/2', 2)),
+        'STORE_CLOSED',
+      );
+      await store.close();
+      const reopened = await openIndexedDbStore(name);
+      expect(await reopened.read((transaction) => transaction.count(''))).toBe(0);
+      await reopened.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('keeps only ciphertext at rest: the raw records hold no plaintext', async () => {
+      const name = freshDatabaseName();
+      const secret = 'Cliente Ñandú, tarjeta 4111-1111';
+      const store = encryptValues(await openIndexedDbStore(name), await createStorageKey());
+      await store.write(async (transaction) => {
+        await transaction.put('customer/1', { name: secret, totalMinor: 123_456 });
+        await transaction.put('note/1', secret);
+      });
+      await store.close();
+      const raw = await readRawRecords(name);
+      expect(raw.map(([key]) => key)).toEqual(['customer/1', 'note/1']);
+      for (const [, value] of raw) {
+        expect(value).toMatchObject({ v: ENCRYPTED_VALUE_VERSION });
+        const sealed = value as { iv: unknown; ct: unknown };
+        expect(typeof sealed.iv).toBe('string');
+        expect(typeof sealed.ct).toBe('string');
+        const text = JSON.stringify(value);
+        for (const fragment of ['Ñandú', '\\u00d1and', 'Cliente', '4111', '123456']) {
+          expect(text.includes(fragment), `${fragment} appears in ${text}`).toBe(false);
+        }
+      }
+      await deleteIndexedDbStore(name);
+    });
+
+    it('refuses a value moved to another key by someone with raw access to the database', async () => {
+      const name = freshDatabaseName();
+      const key = await createStorageKey();
+      const store = encryptValues(await openIndexedDbStore(name), key);
+      await store.write(async (transaction) => {
+        await transaction.put('sale/voided', { status: 'voided' });
+        await transaction.put('sale/completed', { status: 'completed' });
+      });
+      await store.close();
+      const raw = new Map(await readRawRecords(name));
+      await writeRawRecord(name, 'sale/completed', raw.get('sale/voided'));
+      const reopened = encryptValues(await openIndexedDbStore(name), key);
+      expect(await reopened.read((transaction) => transaction.get('sale/voided'))).toEqual({
+        status: 'voided',
+      });
+      await expectStoreError(
+        expect,
+        reopened.read((transaction) => transaction.get('sale/completed')),
+        'DECRYPTION_FAILED',
+      );
+      await reopened.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('creates storage keys WebCrypto never exports, which stay so after a trip through IndexedDB', async () => {
+      const key = await createStorageKey();
+      expect(key.extractable).toBe(false);
+      expect(key.algorithm).toMatchObject({ name: 'AES-GCM', length: 256 });
+      await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
+      await expect(crypto.subtle.exportKey('jwk', key)).rejects.toThrow();
+      const name = freshDatabaseName();
+      await writeRawRecord(name, 'storage-key', key);
+      const [[, cloned] = []] = await readRawRecords(name);
+      const keptKey = cloned as unknown as CryptoKey;
+      expect(keptKey instanceof CryptoKey).toBe(true);
+      expect(keptKey.extractable).toBe(false);
+      await expect(crypto.subtle.exportKey('raw', keptKey)).rejects.toThrow();
+      // The kept key opens what the original sealed: it is the same key, not a copy of its bytes.
+      const storeName = freshDatabaseName();
+      const sealing = encryptValues(await openIndexedDbStore(storeName), key);
+      await sealing.write((transaction) => transaction.put('sale/1', { totalMinor: 5 }));
+      await sealing.close();
+      const opening = encryptValues(await openIndexedDbStore(storeName), keptKey);
+      expect(await opening.read((transaction) => transaction.get('sale/1'))).toEqual({ totalMinor: 5 });
+      await opening.close();
+      await deleteIndexedDbStore(name);
+      await deleteIndexedDbStore(storeName);
+    });
+
+    it('device key vault: saves a non-extractable Ed25519 pair strictly, loads it, and it signs', async () => {
+      const name = freshDatabaseName();
+      const vault = browserDeviceKeyVault(name);
+      expect(await vault.load()).toBeUndefined();
+      let created: CryptoKeyPair | undefined;
+      const calls = await recordTransactions(async () => {
+        created = await vault.create();
+      });
+      expect(calls.filter((call) => call.mode === 'readwrite')).toEqual([
+        { mode: 'readwrite', options: { durability: 'strict' }, durability: 'strict' },
+      ]);
+      const loaded = await vault.load();
+      if (created === undefined || loaded === undefined) {
+        throw new Error('the vault lost the key pair it just created');
+      }
+      expect(loaded.privateKey.extractable).toBe(false);
+      expect(loaded.privateKey.algorithm).toMatchObject({ name: 'Ed25519' });
+      await expect(crypto.subtle.exportKey('pkcs8', loaded.privateKey)).rejects.toThrow();
+      await expect(crypto.subtle.exportKey('jwk', loaded.privateKey)).rejects.toThrow();
+      expect(await publicKeyHex(loaded)).toBe(await publicKeyHex(created));
+      const message = new TextEncoder().encode('fact hash');
+      const signature = await (await deviceKeyFrom(loaded)).sign(message);
+      expect(signature).toHaveLength(64);
+      const verifies = await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        created.publicKey,
+        new Uint8Array(signature),
+        message,
+      );
+      expect(verifies).toBe(true);
+      await deleteIndexedDbStore(name);
+    });
+  });
+}
+
+/** A delete that other connections do not block finishes in milliseconds; waiting longer means it is blocked. */
+const BLOCKED_DELETE_WAIT_MS = 5_000;
+
+function withinMs<T>(promise: Promise<T>, waitMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${waitMs} ms`)), waitMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function freshDatabaseName(): string {
+  return `mostrador-test-${globalThis.crypto.randomUUID()}`;
+}
+
+/** One call to IDBDatabase.prototype.transaction: what was asked for and what the browser granted. */
+export interface RecordedTransaction {
+  readonly mode: IDBTransactionMode | undefined;
+  readonly options: IDBTransactionOptions | undefined;
+  /** The transaction's own durability attribute, as the browser set it. */
+  readonly durability: IDBTransactionDurability;
+}
+
+/**
+ * Records every IndexedDB transaction opened while `work` runs, by wrapping the prototype's
+ * `transaction` (not a connection's), so connections opened inside `work` are recorded too.
+ */
+export async function recordTransactions(work: () => Promise<void>): Promise<RecordedTransaction[]> {
+  const calls: RecordedTransaction[] = [];
+  const prototype = IDBDatabase.prototype;
+  const original = Object.getOwnPropertyDescriptor(prototype, 'transaction');
+  if (original === undefined || typeof original.value !== 'function') {
+    throw new Error('IDBDatabase.prototype.transaction is not a method here');
+  }
+  const transaction = original.value as IDBDatabase['transaction'];
+  Object.defineProperty(prototype, 'transaction', {
+    ...original,
+    value: function recordedTransaction(
+      this: IDBDatabase,
+      storeNames: string | string[],
+      mode?: IDBTransactionMode,
+      options?: IDBTransactionOptions,
+    ): IDBTransaction {
+      const opened = transaction.call(this, storeNames, mode, options);
+      calls.push({
+        mode,
+        options: options === undefined ? undefined : { ...options },
+        durability: opened.durability,
+      });
+      return opened;
+    },
+  });
+  try {
+    await work();
+  } finally {
+    Object.defineProperty(prototype, 'transaction', original);
+  }
+  return calls;
+}
+
+const ENTRIES_OBJECT_STORE = 'entries';
+
+/** Every record of a store's database as IndexedDB holds it, read without the adapter. */
+export async function readRawRecords(databaseName: string): Promise<[string, unknown][]> {
+  const database = await openRawDatabase(databaseName);
+  try {
+    const store = database.transaction(ENTRIES_OBJECT_STORE, 'readonly').objectStore(ENTRIES_OBJECT_STORE);
+    const [keys, values] = await Promise.all([settle(store.getAllKeys()), settle(store.getAll())]);
+    return keys.map((key, index) => [String(key), values[index]]);
+  } finally {
+    database.close();
+  }
+}
+
+/** Puts one record straight into a store's database, as a script with access to the origin could. */
+export async function writeRawRecord(databaseName: string, key: string, value: unknown): Promise<void> {
+  const database = await openRawDatabase(databaseName);
+  try {
+    const transaction = database.transaction(ENTRIES_OBJECT_STORE, 'readwrite');
+    transaction.objectStore(ENTRIES_OBJECT_STORE).put(value, key);
+    await new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => resolve();
+      transaction.onabort = () => reject(transaction.error);
+    });
+  } finally {
+    database.close();
+  }
+}
+
+function openRawDatabase(databaseName: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(databaseName);
+    request.onupgradeneeded = () => {
+      // A database that did not exist yet gets the adapter's layout, so it can be read back raw.
+      request.result.createObjectStore(ENTRIES_OBJECT_STORE);
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
   });
 }

@@ -115,7 +115,12 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     );
   }
 
-  /** The origin's usage and quota as the browser estimates them: every database of the origin, not only this one. */
+  /**
+   * The origin's usage and quota as the browser estimates them: every database of the origin, not
+   * only this one. The quota is what the browser chooses to tell, not what it enforces: Chromium
+   * reports the usage plus a fixed 10 GiB whatever the disk holds, so the real limit shows only as a
+   * write refused with QUOTA_EXCEEDED (indexeddb-store.browser.test.ts shows both in Chromium).
+   */
   async usage(): Promise<{ bytesUsed: number; bytesQuota: number | null; persistent: boolean | null }> {
     this.assertOpen();
     const storage = globalThis.navigator?.storage;

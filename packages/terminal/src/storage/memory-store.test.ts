@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './memory-store';
 import { runTerminalStoreContract } from './terminal-store.contract';
+import { vitestContractRunner } from './vitest-contract-runner';
 
-runTerminalStoreContract('memory store', async () => createMemoryStore());
+runTerminalStoreContract(vitestContractRunner, 'memory store', async () => createMemoryStore());
 
 describe('memory store', () => {
   it('says it is not persistent and estimates its size from its contents', async () => {

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import type { ContractExpect, ContractRunner } from './contract-runner';
 import type { JsonValue, ScanOptions, TerminalStore } from './terminal-store';
 import { isTerminalStoreError, type TerminalStoreErrorCode } from './terminal-store-error';
 
 /**
  * The one test suite every terminal store adapter runs (memory, file, encrypted, IndexedDB in a
- * browser). It imports nothing from Node so that a browser bundle can run it unchanged.
+ * real browser). It imports nothing from Node and no test framework: the runner comes in as a
+ * parameter (vitestContractRunner in Node, the page's collector in Chromium), so a browser bundle
+ * runs exactly these cases.
  */
 export interface TerminalStoreContractOptions<Store extends TerminalStore> {
   /** Closes the store and opens it again over the same data; enables the durability cases. */
@@ -15,10 +17,12 @@ export interface TerminalStoreContractOptions<Store extends TerminalStore> {
 const SLOW_CASE_TIMEOUT_MS = 120_000;
 
 export function runTerminalStoreContract<Store extends TerminalStore>(
+  runner: ContractRunner,
   name: string,
   open: () => Promise<Store>,
   options: TerminalStoreContractOptions<Store> = {},
 ): void {
+  const { describe, expect, it } = runner;
   /** Opens a fresh store, runs the case, and closes whichever store the case ended with. */
   async function withStore(
     testCase: (store: Store, reopen: (store: Store) => Promise<Store>) => Promise<void>,
@@ -121,6 +125,7 @@ export function runTerminalStoreContract<Store extends TerminalStore>(
           ];
           for (const invalid of invalidValues) {
             await expectStoreError(
+              expect,
               store.write(async (transaction) => {
                 await transaction.put('value/valid', 'applied?');
                 await transaction.put('value/invalid', invalid as JsonValue);
@@ -134,6 +139,7 @@ export function runTerminalStoreContract<Store extends TerminalStore>(
       it('refuses keys longer than the limit', () =>
         withStore(async (store) => {
           await expectStoreError(
+            expect,
             store.write((transaction) => transaction.put('k'.repeat(1025), 1)),
             'KEY_INVALID',
           );
@@ -286,10 +292,12 @@ export function runTerminalStoreContract<Store extends TerminalStore>(
       it('refuses a negative or fractional limit', () =>
         withKeys(async (store) => {
           await expectStoreError(
+            expect,
             store.read((transaction) => transaction.scan({ prefix: '', limit: -1 })),
             'SCAN_OPTIONS_INVALID',
           );
           await expectStoreError(
+            expect,
             store.read((transaction) => transaction.scan({ prefix: '', limit: 1.5 })),
             'SCAN_OPTIONS_INVALID',
           );
@@ -468,14 +476,17 @@ export function runTerminalStoreContract<Store extends TerminalStore>(
             leakedRead = transaction;
           });
           await expectStoreError(
+            expect,
             Promise.resolve().then(() => leakedWrite?.put('late', 1)),
             'TRANSACTION_FINISHED',
           );
           await expectStoreError(
+            expect,
             Promise.resolve().then(() => leakedWrite?.get('late')),
             'TRANSACTION_FINISHED',
           );
           await expectStoreError(
+            expect,
             Promise.resolve().then(() => leakedRead?.get('late')),
             'TRANSACTION_FINISHED',
           );
@@ -487,10 +498,12 @@ export function runTerminalStoreContract<Store extends TerminalStore>(
         await store.write((transaction) => transaction.put('before/close', 1));
         await store.close();
         await expectStoreError(
+          expect,
           store.read((transaction) => transaction.get('before/close')),
           'STORE_CLOSED',
         );
         await expectStoreError(
+          expect,
           store.write((transaction) => transaction.put('after/close', 1)),
           'STORE_CLOSED',
         );
@@ -650,7 +663,11 @@ function scanKeys(store: TerminalStore, scan: ScanOptions): Promise<string[]> {
   return store.read(async (transaction) => (await transaction.scan(scan)).map(([key]) => key));
 }
 
-async function expectStoreError(operation: Promise<unknown>, code: TerminalStoreErrorCode): Promise<void> {
+export async function expectStoreError(
+  expect: ContractExpect,
+  operation: Promise<unknown>,
+  code: TerminalStoreErrorCode,
+): Promise<void> {
   const outcome = await operation.then(
     () => undefined,
     (error: unknown) => error,
