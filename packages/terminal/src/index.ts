@@ -30,6 +30,7 @@ export * from './receipt';
 export type { CompleteSaleOutcome, CompleteSaleRequest } from './sale/complete-sale';
 export { displayFolio, type LocalRefund, type LocalSale, type LocalSaleLine } from './sale/local-sale';
 export type { RefundSaleOutcome, RefundSaleRequest } from './sale/refund-sale';
+export { type ReceiptContext, saleReceipt } from './sale/sale-receipt';
 export type { VoidSaleOutcome, VoidSaleRequest } from './sale/void-sale';
 export type { TerminalSettings } from './settings/terminal-settings';
 export type { SingleWriterRefusal } from './single-writer/single-writer-refusal';

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { Role } from '@mostrador/core';
 import { v7 as uuidv7 } from 'uuid';
 import { buildApp } from '../app';
@@ -163,4 +164,19 @@ export async function tenantVersion(database: Database, tenantId: string): Promi
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   return row.version;
+}
+
+/**
+ * The real server listening on a loopback port, for terminals and benchmarks that pay for real
+ * HTTP: sockets, parsing and serialisation.
+ */
+export interface ListeningServer extends TestServer {
+  readonly url: string;
+}
+
+export async function startListeningServer(): Promise<ListeningServer> {
+  const server = await startTestServer();
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.app.server.address() as AddressInfo;
+  return Object.assign(server, { url: `http://127.0.0.1:${port}` });
 }

@@ -1,23 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import { startTestServer, type TestServer } from '@mostrador/server/testing';
+export { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
+
 import { fetchTransport, type Transport } from '@mostrador/terminal';
 
 /**
- * The real server listening on a loopback port, for terminals that talk to it over real HTTP,
- * and a transport between them that a test can cut: offline (no request reaches the server) or
- * "answer lost" (the server handles the request, commits, and the terminal never hears back).
+ * A transport between a terminal and the real listening server that a test can cut: offline (no
+ * request reaches the server) or "answer lost" (the server handles the request, commits, and the
+ * terminal never hears back).
  */
-export interface ListeningServer extends TestServer {
-  readonly url: string;
-}
-
-export async function startListeningServer(): Promise<ListeningServer> {
-  const server = await startTestServer();
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = server.app.server.address() as AddressInfo;
-  return Object.assign(server, { url: `http://127.0.0.1:${port}` });
-}
-
 export interface Link {
   online: boolean;
   /** Lose the answer of the next N requests whose path starts with this prefix. */

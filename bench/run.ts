@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import type { BenchmarkReport, ResultRecord } from './report';
+import {
+  runServerIngest,
+  SERVER_INGEST_FULL,
+  SERVER_INGEST_QUICK,
+  type ServerIngestOptions,
+  serverIngestTable,
+} from './server-ingest';
+import {
+  runTerminalCommit,
+  TERMINAL_COMMIT_FULL,
+  TERMINAL_COMMIT_QUICK,
+  type TerminalCommitOptions,
+  terminalCommitTable,
+} from './terminal-commit';
+
+/*
+ * `npm run bench -- NAME [--quick] [options]`. The report goes to stdout as one line of JSON, so
+ * `npm run --silent bench -- NAME > result.json` keeps it clean; progress and the table for a
+ * person go to stderr. DATABASE_URL selects the PostgreSQL server, else PGlite in memory.
+ */
+const USAGE = `usage: npm run bench -- NAME [--quick] [options]
+
+  terminal-commit   completeSale latency on the file-store terminal, offline, vs one fsynced write
+      --sales N       measured sales (full 500, quick 60)
+      --products N    products in the catalog (full 2000, quick 300)
+  server-ingest     facts/s through POST /api/v1/sync/push vs plain multi-row INSERTs
+      --terminals N   terminals pushing at once (default 4)
+      --facts N       facts per terminal (full 2000, quick 200)
+      --products N    products in the catalog (full 2000, quick 300)
+
+  --quick           a CI-sized run (under a minute each)
+  DATABASE_URL=...  run the server on PostgreSQL instead of PGlite`;
+
+const log = (message: string) => process.stderr.write(`· ${message}\n`);
+
+function integerFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      sales: { type: 'string' },
+      products: { type: 'string' },
+      terminals: { type: 'string' },
+      facts: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [name] = positionals;
+  if (values.help || name === undefined || positionals.length > 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const products = integerFlag(values.products, 'products');
+  let report: BenchmarkReport<ResultRecord>;
+  let table: string;
+  if (name === 'terminal-commit') {
+    const base = values.quick ? TERMINAL_COMMIT_QUICK : TERMINAL_COMMIT_FULL;
+    const options: TerminalCommitOptions = {
+      ...base,
+      sales: integerFlag(values.sales, 'sales') ?? base.sales,
+      productCount: products ?? base.productCount,
+      log,
+    };
+    const result = await runTerminalCommit(options);
+    report = result;
+    table = terminalCommitTable(result);
+  } else if (name === 'server-ingest') {
+    const base = values.quick ? SERVER_INGEST_QUICK : SERVER_INGEST_FULL;
+    const options: ServerIngestOptions = {
+      ...base,
+      terminals: integerFlag(values.terminals, 'terminals') ?? base.terminals,
+      factsPerTerminal: integerFlag(values.facts, 'facts') ?? base.factsPerTerminal,
+      productCount: products ?? base.productCount,
+      log,
+    };
+    const result = await runServerIngest(options);
+    report = result;
+    table = serverIngestTable(result);
+  } else {
+    process.stderr.write(`unknown benchmark ${name}\n${USAGE}\n`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  process.stderr.write(`\n${table}\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

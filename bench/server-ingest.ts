@@ -1,0 +1,357 @@
+import {
+  type ActivateTerminalResponse,
+  activateTerminalResponseSchema,
+  type FactEnvelope,
+  PUSH_BATCH_FACTS_MAX,
+  pushResponseSchema,
+  SYNC_PROTOCOL_VERSION,
+} from '@mostrador/core';
+import type { TestTenant } from '@mostrador/server/testing';
+import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
+import { inBatches, prepareBenchTenant } from './bench-tenant';
+import { createIngestFloor } from './ingest-floor';
+import {
+  type BenchmarkReport,
+  describeMachine,
+  formatTable,
+  type LatencySummary,
+  ratio,
+  roundTo,
+  summarizeLatencies,
+} from './report';
+import { newDeviceKeys, signSaleChain } from './signed-sale-chain';
+
+/**
+ * server-ingest: facts per second that POST /api/v1/sync/push applies over real HTTP, with several
+ * terminals pushing their offline backlog at once in batches of 200, against the floor of storing
+ * the same facts and sale lines with plain multi-row INSERTs at the same concurrency.
+ *
+ * Everything a terminal would have done already (signing, building bodies) happens before the
+ * clock starts. Each terminal first pushes a small untimed warm-up batch; the floor does the same.
+ * Push and floor alternate in segments so that both see the same load on the shared machine.
+ */
+export interface ServerIngestOptions {
+  readonly terminals: number;
+  readonly factsPerTerminal: number;
+  readonly warmupFactsPerTerminal: number;
+  readonly batchFacts: number;
+  readonly productCount: number;
+  readonly log?: (message: string) => void;
+}
+
+export const SERVER_INGEST_FULL: ServerIngestOptions = {
+  terminals: 4,
+  factsPerTerminal: 2_000,
+  warmupFactsPerTerminal: 20,
+  batchFacts: PUSH_BATCH_FACTS_MAX,
+  productCount: 2_000,
+};
+export const SERVER_INGEST_QUICK: ServerIngestOptions = {
+  ...SERVER_INGEST_FULL,
+  factsPerTerminal: 200,
+  productCount: 300,
+};
+
+const LINES_PER_SALE = 5;
+const TERMINALS_MAX = 64;
+const FACTS_PER_TERMINAL_MAX = 1_000_000;
+const HTTP_TIMEOUT_MS = 120_000;
+/** The tax rate of the test tenant's MX store (general class). */
+const MX_TAX_BASIS_POINTS = 1600;
+
+export type ThroughputResult = {
+  readonly facts: number;
+  readonly seconds: number;
+  readonly factsPerSecond: number;
+  /** One batch, request to answer (push) or transaction (floor). */
+  readonly batchLatency: LatencySummary;
+};
+
+export type ServerIngestResults = {
+  readonly push: ThroughputResult;
+  /** Each terminal's facts over its own time to drain its batches, all starting together in each segment. */
+  readonly pushFactsPerSecondByTerminal: readonly number[];
+  readonly floor: ThroughputResult;
+  /** How many times longer push takes than the floor for the same facts. */
+  readonly ratio: number;
+  readonly factBytesMean: number;
+  /** Conflicts the pushed facts opened; 0 means the server took its normal path for every sale. */
+  readonly conflictsOpened: number;
+};
+
+interface Backlog {
+  readonly credential: string;
+  readonly warmup: PreparedBatch;
+  readonly measured: PreparedBatch[];
+}
+
+/** A batch as the terminal holds it, and the push body it sends, serialised before timing. */
+interface PreparedBatch {
+  readonly facts: readonly FactEnvelope[];
+  readonly body: string;
+}
+
+function prepareBatch(facts: readonly FactEnvelope[]): PreparedBatch {
+  return { facts, body: JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, facts }) };
+}
+
+export async function runServerIngest(
+  options: ServerIngestOptions,
+): Promise<BenchmarkReport<ServerIngestResults>> {
+  assertCount('terminals', options.terminals, 1, TERMINALS_MAX);
+  assertCount('factsPerTerminal', options.factsPerTerminal, 1, FACTS_PER_TERMINAL_MAX);
+  assertCount('warmupFactsPerTerminal', options.warmupFactsPerTerminal, 1, PUSH_BATCH_FACTS_MAX);
+  assertCount('batchFacts', options.batchFacts, 1, PUSH_BATCH_FACTS_MAX);
+  const log = options.log ?? (() => undefined);
+  const server = await startListeningServer();
+  try {
+    log(`seeding a tenant with ${options.productCount} products on ${server.database.kind}`);
+    const factsPerTerminalTotal = options.factsPerTerminal + options.warmupFactsPerTerminal;
+    const { tenant, managerToken, variants } = await prepareBenchTenant(server, {
+      productCount: options.productCount,
+      linesSold: options.terminals * factsPerTerminalTotal * LINES_PER_SALE,
+      stockLeftMin: 0,
+    });
+
+    log(`activating ${options.terminals} terminals and signing ${factsPerTerminalTotal} sales each`);
+    const backlogs: Backlog[] = [];
+    for (let index = 0; index < options.terminals; index += 1) {
+      const keys = newDeviceKeys();
+      const activated = await activateOverHttp(server, tenant, managerToken, keys.publicKeyHex, index);
+      const facts = await signSaleChain(
+        {
+          tenantId: tenant.tenantId,
+          storeId: tenant.storeIds.MX,
+          terminalId: activated.terminalId,
+          warehouseId: tenant.warehouseIds.MX,
+          cashierUserId: tenant.userIds.managerMx,
+          currency: 'MXN',
+          taxRateBasisPoints: MX_TAX_BASIS_POINTS,
+          lastServerTime: activated.serverTime,
+          sign: keys.sign,
+        },
+        variants,
+        {
+          count: factsPerTerminalTotal,
+          linesPerSale: LINES_PER_SALE,
+          firstVariant: index * factsPerTerminalTotal * LINES_PER_SALE,
+        },
+      );
+      backlogs.push({
+        credential: activated.deviceCredential,
+        warmup: prepareBatch(facts.slice(0, options.warmupFactsPerTerminal)),
+        measured: inBatches(facts.slice(options.warmupFactsPerTerminal), options.batchFacts).map(
+          prepareBatch,
+        ),
+      });
+    }
+    // The test server's clock stands still; move it past the facts' device times, as a real one is.
+    server.clock.now = new Date();
+    const factBytesMean = meanFactBytes(backlogs);
+
+    const floor = await createIngestFloor(server.database);
+    let measured: Awaited<ReturnType<typeof measureInterleaved>>;
+    try {
+      log('warming up both sides, then alternating push and floor segments');
+      await Promise.all(backlogs.map((backlog) => pushOverHttp(server, backlog, backlog.warmup)));
+      await Promise.all(backlogs.map((backlog) => floor.insertBatch(backlog.warmup.facts)));
+      measured = await measureInterleaved(backlogs, {
+        push: (backlog, batch) => pushOverHttp(server, backlog, batch),
+        floor: (_, batch) => floor.insertBatch(batch.facts),
+      });
+      const floorFacts = await floor.countFacts();
+      if (floorFacts !== options.terminals * factsPerTerminalTotal)
+        throw new Error(`the floor stored ${floorFacts} facts`);
+    } finally {
+      await floor.drop();
+    }
+    await expectStoredFacts(server, tenant, options.terminals * factsPerTerminalTotal);
+    const conflictsOpened = await countConflicts(server, tenant);
+
+    return {
+      name: 'server-ingest',
+      date: new Date().toISOString(),
+      machine: describeMachine(),
+      database: server.database.kind,
+      parameters: {
+        terminals: options.terminals,
+        factsPerTerminal: options.factsPerTerminal,
+        warmupFactsPerTerminal: options.warmupFactsPerTerminal,
+        batchFacts: options.batchFacts,
+        productCount: options.productCount,
+        variantsSold: variants.length,
+        linesPerSale: LINES_PER_SALE,
+        tenders: 'card + cash (with change)',
+        store: 'MX (per-store folios: the server assigns every final number)',
+        transport: 'HTTP/1.1 on 127.0.0.1, keep-alive, bodies built before timing',
+        floor: 'per batch, one transaction: INSERT … VALUES into copies of facts and sale_lines',
+        interleaving: `push and floor alternate in up to ${SEGMENTS_MAX} segments of whole rounds`,
+      },
+      results: {
+        push: measured.push.overall,
+        pushFactsPerSecondByTerminal: measured.push.byTerminal,
+        floor: measured.floor.overall,
+        ratio: ratio(measured.floor.overall.factsPerSecond, measured.push.overall.factsPerSecond),
+        factBytesMean,
+        conflictsOpened,
+      },
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+type StoreBatch = (backlog: Backlog, batch: PreparedBatch) => Promise<void>;
+
+/** Segments the measured batches are cut into; each side runs one segment, then the other. */
+const SEGMENTS_MAX = 5;
+
+/**
+ * Times push and floor over the same batches in alternating segments: push a few rounds of
+ * batches (every terminal at once, each its own batches in order), then the floor stores the same
+ * rounds, and so on. On a shared machine the load changes from second to second; alternating
+ * gives both sides the same share of it, so their ratio holds even when absolute figures move.
+ */
+async function measureInterleaved(
+  backlogs: readonly Backlog[],
+  sides: { readonly push: StoreBatch; readonly floor: StoreBatch },
+): Promise<Record<'push' | 'floor', { overall: ThroughputResult; byTerminal: number[] }>> {
+  const rounds = Math.max(...backlogs.map((backlog) => backlog.measured.length));
+  const roundsPerSegment = Math.ceil(rounds / Math.min(rounds, SEGMENTS_MAX));
+  const tallies = { push: newTally(backlogs.length), floor: newTally(backlogs.length) };
+  for (let first = 0; first < rounds; first += roundsPerSegment) {
+    for (const side of ['push', 'floor'] as const) {
+      const tally = tallies[side];
+      const started = performance.now();
+      await Promise.all(
+        backlogs.map(async (backlog, terminal) => {
+          for (const batch of backlog.measured.slice(first, first + roundsPerSegment)) {
+            const batchStarted = performance.now();
+            await sides[side](backlog, batch);
+            tally.batchMs.push(performance.now() - batchStarted);
+            tally.factsByTerminal[terminal]! += batch.facts.length;
+          }
+          tally.secondsByTerminal[terminal]! += (performance.now() - started) / 1000;
+        }),
+      );
+      tally.seconds += (performance.now() - started) / 1000;
+    }
+  }
+  return { push: throughputOf(tallies.push), floor: throughputOf(tallies.floor) };
+}
+
+interface Tally {
+  seconds: number;
+  readonly batchMs: number[];
+  readonly factsByTerminal: number[];
+  readonly secondsByTerminal: number[];
+}
+
+function newTally(terminals: number): Tally {
+  return {
+    seconds: 0,
+    batchMs: [],
+    factsByTerminal: Array.from({ length: terminals }, () => 0),
+    secondsByTerminal: Array.from({ length: terminals }, () => 0),
+  };
+}
+
+function throughputOf(tally: Tally): { overall: ThroughputResult; byTerminal: number[] } {
+  const facts = tally.factsByTerminal.reduce((total, count) => total + count, 0);
+  return {
+    overall: {
+      facts,
+      seconds: roundTo(tally.seconds, 3),
+      factsPerSecond: roundTo(facts / tally.seconds, 1),
+      batchLatency: summarizeLatencies(tally.batchMs),
+    },
+    byTerminal: tally.factsByTerminal.map((count, terminal) =>
+      roundTo(count / tally.secondsByTerminal[terminal]!, 1),
+    ),
+  };
+}
+
+async function pushOverHttp(server: ListeningServer, backlog: Backlog, batch: PreparedBatch): Promise<void> {
+  const response = await fetch(`${server.url}/api/v1/sync/push`, {
+    method: 'POST',
+    headers: { authorization: `Device ${backlog.credential}`, 'content-type': 'application/json' },
+    body: batch.body,
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`push answered ${response.status}: ${text.slice(0, 500)}`);
+  const answer = pushResponseSchema.parse(JSON.parse(text));
+  const last = batch.facts.at(-1)!;
+  if (answer.outcome !== 'applied' || answer.acknowledgedSequence !== last.sequence)
+    throw new Error(`push was not applied in full: ${text.slice(0, 500)}`);
+}
+
+async function activateOverHttp(
+  server: ListeningServer,
+  tenant: TestTenant,
+  managerToken: string,
+  publicKeyHex: string,
+  index: number,
+): Promise<ActivateTerminalResponse> {
+  const response = await fetch(`${server.url}/api/v1/terminals/activate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ storeId: tenant.storeIds.MX, name: `Caja bench ${index + 1}`, publicKeyHex }),
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`activation answered ${response.status}: ${text}`);
+  return activateTerminalResponseSchema.parse(JSON.parse(text));
+}
+
+async function expectStoredFacts(server: ListeningServer, tenant: TestTenant, expected: number) {
+  const row = await server.database.system
+    .selectFrom('facts')
+    .select((builder) => builder.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', tenant.tenantId)
+    .executeTakeFirstOrThrow();
+  if (Number(row.count) !== expected) throw new Error(`the server stored ${row.count} of ${expected} facts`);
+}
+
+async function countConflicts(server: ListeningServer, tenant: TestTenant): Promise<number> {
+  const row = await server.database.system
+    .selectFrom('conflicts')
+    .select((builder) => builder.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', tenant.tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+function meanFactBytes(backlogs: readonly Backlog[]): number {
+  const facts = backlogs.flatMap((backlog) => backlog.measured.flatMap((batch) => batch.facts));
+  const bytes = facts.reduce((total, fact) => total + Buffer.byteLength(JSON.stringify(fact)), 0);
+  return Math.round(bytes / facts.length);
+}
+
+function assertCount(name: string, value: number, minimum: number, maximum: number) {
+  if (!Number.isInteger(value) || value < minimum || value > maximum)
+    throw new Error(`${name} must be an integer from ${minimum} to ${maximum}; got ${value}`);
+}
+
+export function serverIngestTable(report: BenchmarkReport<ServerIngestResults>): string {
+  const { results, parameters } = report;
+  const row = (label: string, result: ThroughputResult) => [
+    label,
+    result.factsPerSecond.toFixed(0),
+    result.seconds.toFixed(2),
+    result.batchLatency.p50Ms.toFixed(0),
+    result.batchLatency.p99Ms.toFixed(0),
+  ];
+  return [
+    `server-ingest on ${report.database}: ${parameters.terminals} terminals × ${parameters.factsPerTerminal} sales (${LINES_PER_SALE} lines, 2 tenders), batches of ${parameters.batchFacts}`,
+    formatTable(
+      ['what', 'facts/s', 'seconds', 'batch p50 ms', 'batch p99 ms'],
+      [
+        row('push over HTTP', results.push),
+        row('floor: plain INSERTs', results.floor),
+        ['ratio (push time / floor time)', `${results.ratio}×`, '', '', ''],
+      ],
+    ),
+    `per terminal (facts/s): ${results.pushFactsPerSecondByTerminal.join(', ')}; conflicts opened: ${results.conflictsOpened}; mean fact ${results.factBytesMean} B`,
+  ].join('\n');
+}
