@@ -19,10 +19,12 @@ import type { Database } from './database/database';
 import type { AppInstance } from './http/app-instance';
 import { installAuthorization } from './http/authorization';
 import { handleError } from './http/error-handler';
+import { registerWebApp } from './http/web-app';
 import { registerSafetyBufferRoutes } from './stock/safety-buffer-routes';
 import { registerStockRoutes } from './stock/stock-routes';
 import { registerStoreRoutes } from './stores/store-routes';
 import { registerUserRoutes } from './stores/user-routes';
+import { registerHealthRoutes } from './sync/health-routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { createDeviceAuthenticator } from './terminals/device-authentication';
@@ -34,6 +36,8 @@ export interface AppDependencies {
   refreshTokenDays: number;
   clock: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** The built web POS to serve at `/`; none when absent (API-only tests). */
+  webAppDirectory?: string;
 }
 
 /** The body limit keeps a hostile client from making the server buffer megabytes of JSON. */
@@ -121,7 +125,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
   registerTerminalRoutes(app, database, clock);
   registerPullRoutes(app, database, clock);
   registerPushRoutes(app, database, clock);
+  registerHealthRoutes(app, database, clock);
   registerConflictRoutes(app, database, clock);
+  if (dependencies.webAppDirectory !== undefined) await registerWebApp(app, dependencies.webAppDirectory);
   await app.ready();
   return app;
 }

@@ -10,6 +10,7 @@ const environmentSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  WEB_DIST_DIR: z.string().min(1).optional(),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -24,6 +25,8 @@ export interface ServerConfig {
   accessTokenSeconds: number;
   refreshTokenDays: number;
   seedDemo: boolean;
+  /** The built web POS; the server serves it at `/`. */
+  webDistDir: string | undefined;
   logLevel: string;
 }
 
@@ -43,6 +46,7 @@ export function readConfig(environment: NodeJS.ProcessEnv): ServerConfig {
     accessTokenSeconds: parsed.ACCESS_TOKEN_SECONDS,
     refreshTokenDays: parsed.REFRESH_TOKEN_DAYS,
     seedDemo: parsed.SEED_DEMO === 'true',
+    webDistDir: parsed.WEB_DIST_DIR,
     logLevel: parsed.LOG_LEVEL,
   };
 }

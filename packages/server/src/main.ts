@@ -5,6 +5,7 @@ import { loadTokenSecret } from './auth/token-secret';
 import { readConfig } from './config';
 import { openDatabase } from './database/database';
 import { describeDemoLogins, seedDemoTenantOnce } from './demo/demo-tenant';
+import { WEB_APP_DIRECTORY_DEFAULT } from './http/web-app';
 
 /**
  * Starts Mostrador: opens the database (embedded PGlite in DATA_DIR, or DATABASE_URL), applies
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     refreshTokenDays: config.refreshTokenDays,
     clock: () => new Date(),
     logger: { level: config.logLevel },
+    webAppDirectory: config.webDistDir ?? WEB_APP_DIRECTORY_DEFAULT,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const startupMs = Math.round(performance.now() - startedAtMs);
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     [
       '',
       `Mostrador listo / ready in ${startupMs} ms — ${where}`,
+      `  Punto de venta / POS: ${address}/`,
       `  API:           ${address}/api/v1`,
       `  API docs:      ${address}/docs   (OpenAPI: ${address}/docs/json)`,
       `  Health:        ${address}/health`,

@@ -17,6 +17,7 @@ import {
 import { readIdentity, type TerminalIdentity, terminalIdentitySchema } from './activation/terminal-identity';
 import type { PinAttempt, PinRefusal } from './auth/pin-verification';
 import { verifyPin } from './auth/pin-verification';
+import { openServerSession, type ServerSession, type ServerSessionRefusal } from './auth/server-session';
 import {
   type AuthorizationRefusal,
   authorize,
@@ -121,6 +122,13 @@ export interface TerminalEngine {
     attempt: PinAttempt,
   ): Promise<LoggedIn | PinRefusal | SingleWriterRefusal | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
   logout(): Promise<void>;
+  /**
+   * A PIN typed at the till opens a short session on the server (bound to this till's store) for
+   * the manager views that need it: conflicts, sync health. Needs the server; checked locally first.
+   */
+  serverSession(
+    attempt: PinAttempt,
+  ): Promise<ServerSession | ServerSessionRefusal | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
   currentUser(): Promise<SessionUser | undefined>;
   newCart(): Promise<{ readonly ok: true; readonly cart: Cart } | NotReady>;
   lookupItem(code: string): Promise<ItemLookupOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
@@ -282,6 +290,18 @@ class Engine implements TerminalEngine {
     if (!verified.ok) return verified;
     await this.store.write((transaction) => startSession(transaction, verified.user.id, now));
     return { ok: true as const, user: sessionUser(verified.user) };
+  }
+
+  async serverSession(attempt: PinAttempt) {
+    const identity = await this.identity();
+    if (identity === undefined) return refuse('TERMINAL_NOT_ACTIVATED');
+    return openServerSession({
+      store: this.store,
+      transport: this.transportOf(identity),
+      identity,
+      attempt,
+      now: this.clock(),
+    });
   }
 
   async logout() {

@@ -4,6 +4,7 @@
 export type { ActivationOutcome, ActivationRequest } from './activation/activate-terminal';
 export type { TerminalIdentity } from './activation/terminal-identity';
 export type { PinAttempt, PinRefusal } from './auth/pin-verification';
+export type { ServerSession, ServerSessionRefusal } from './auth/server-session';
 export type { AuthorizationRefusal } from './auth/session';
 export type { CloseShiftOutcome, CloseShiftRequest, ShiftCountResult } from './cash/blind-count';
 export type { CashMovementOutcome, CashMovementRequest } from './cash/cash-movement';
@@ -39,6 +40,14 @@ export { storeHeldWriterLock, type WriterLease, type WriterLock } from './single
 export type { ItemLookupOutcome } from './state/catalog-lookup';
 export type { EngineStatus } from './status/engine-status';
 export { createMemoryStore } from './storage/memory-store';
+export {
+  createStorageKey,
+  deleteIndexedDbStore,
+  encryptValues,
+  type IndexedDbStore,
+  openIndexedDbStore,
+  requestPersistentStorage,
+} from './storage';
 export type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from './storage/terminal-store';
 export { LOCAL_STORE_FORMAT_VERSION, storeKeys } from './store-layout';
 export { BACKOFF_DEFAULT, type BackoffPolicy, backoffDelayMs } from './sync/backoff';

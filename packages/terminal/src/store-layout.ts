@@ -62,6 +62,10 @@ export const storeKeys = {
   settings: 'settings',
   connectivity: 'connectivity',
   syncStatus: 'sync/status',
+  healthSamplePrefix: 'health/sample/',
+  healthSample: (at: string) => `health/sample/${at}`,
+  /** The key of the last health sample the server accepted. */
+  healthReported: 'health/reported',
 } as const;
 
 /** Reads a value this module's writers stored; the layout above is the only writer, so a cast suffices. */

@@ -31,3 +31,15 @@ export const pinVerifyResponseSchema = z.object({
   approverUserId: z.uuid(),
   permission: z.enum(PERMISSIONS),
 });
+
+/** A PIN typed at a till, sent with the till's device credential (manager views that need the server). */
+export const pinLoginRequestSchema = z.strictObject({
+  userId: z.uuid(),
+  pin: z.string().regex(/^\d{4,6}$/),
+});
+export const pinLoginResponseSchema = z.object({
+  accessToken: z.string(),
+  expiresAt: z.iso.datetime(),
+  user: z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES) }),
+});
+export type PinLoginResponse = z.infer<typeof pinLoginResponseSchema>;

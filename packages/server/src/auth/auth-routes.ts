@@ -1,5 +1,7 @@
 import {
   loginRequestSchema,
+  pinLoginRequestSchema,
+  pinLoginResponseSchema,
   pinVerifyRequestSchema,
   pinVerifyResponseSchema,
   principalSchema,
@@ -8,7 +10,7 @@ import {
 } from '@mostrador/core';
 import { z } from 'zod';
 import type { AppInstance } from '../http/app-instance';
-import { principalOf } from '../http/authorization';
+import { deviceOf, principalOf } from '../http/authorization';
 import type { AuthService } from './auth-service';
 
 export function registerAuthRoutes(app: AppInstance, auth: AuthService): void {
@@ -61,6 +63,24 @@ export function registerAuthRoutes(app: AppInstance, auth: AuthService): void {
       const { userId, pin, permission } = request.body;
       const approverUserId = await auth.verifyPin(principalOf(request), userId, pin, permission);
       return { approverUserId, permission };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/pin-login',
+    {
+      config: { device: true },
+      schema: {
+        tags: ['auth'],
+        description:
+          "A user's PIN typed at a till, with the till's device credential: a short-lived access token bound to the till's store, for the manager views that need the server (conflicts, sync health). Same lockout as every PIN.",
+        body: pinLoginRequestSchema,
+        response: { 200: pinLoginResponseSchema },
+      },
+    },
+    async (request) => {
+      const session = await auth.pinLogin(deviceOf(request), request.body.userId, request.body.pin);
+      return { accessToken: session.accessToken, expiresAt: session.expiresAt, user: session.user };
     },
   );
 }

@@ -1,11 +1,12 @@
 import type { Permission, Principal, Role } from '@mostrador/core';
 import { roleHasPermission, roleSpansAllStores } from '@mostrador/core';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { appendAudit } from '../audit/audit-log';
 import type { DatabaseSchema } from '../database/database-schema';
 import { type TenantWork, withTenant } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
+import type { DevicePrincipal } from '../terminals/device-authentication';
 import type { AccessTokens } from './access-token';
 import {
   formatRefreshToken,
@@ -39,6 +40,15 @@ export interface AuthService {
   refresh(refreshToken: string): Promise<Session>;
   logout(refreshToken: string): Promise<void>;
   verifyPin(caller: Principal, approverUserId: string, pin: string, permission: Permission): Promise<string>;
+  /** A user's PIN typed at a till: a short session bound to the till's store (manager views). */
+  pinLogin(device: DevicePrincipal, userId: string, pin: string): Promise<PinSession>;
+}
+
+export interface PinSession {
+  accessToken: string;
+  expiresAt: string;
+  user: { id: string; name: string; role: Role };
+  principal: Principal;
 }
 
 export function createAuthService(dependencies: AuthServiceDependencies): AuthService {
@@ -88,6 +98,65 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
   async function tenantIdBySlug(slug: string): Promise<string | undefined> {
     const row = await system.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
     return row?.id;
+  }
+
+  /**
+   * One PIN attempt against a user's slow hash, with the tenant's lockout: failures count up and
+   * lock the PIN for a while, each one audited; a success clears the count.
+   */
+  async function attemptPin(
+    work: TenantWork,
+    userId: string,
+    pin: string,
+    actorUserId: string | null,
+    details: Record<string, string>,
+  ): Promise<AttemptOutcome<Selectable<DatabaseSchema['users']>>> {
+    const now = clock();
+    const tenant = await work.transaction
+      .selectFrom('tenants')
+      .select(['login_max_attempts', 'lockout_minutes'])
+      .executeTakeFirstOrThrow();
+    const user = await work.transaction
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (user === undefined || !user.active || user.pin_hash === null) {
+      return { ok: false, error: new ApiError('INVALID_PIN', 401) };
+    }
+    if (user.pin_locked_until !== null && new Date(user.pin_locked_until) > now) {
+      return {
+        ok: false,
+        error: new ApiError('ACCOUNT_LOCKED', 423, { lockedUntil: user.pin_locked_until }),
+      };
+    }
+    if (!(await verifySecret(pin, user.pin_hash))) {
+      const failures = user.failed_pin_count + 1;
+      const locks = failures >= tenant.login_max_attempts;
+      const lockedUntil = locks ? new Date(now.getTime() + tenant.lockout_minutes * 60_000) : null;
+      await work.transaction
+        .updateTable('users')
+        .set({ failed_pin_count: locks ? 0 : failures, pin_locked_until: lockedUntil })
+        .where('id', '=', user.id)
+        .execute();
+      await appendAudit(work.transaction, work.scope.tenantId, {
+        actorUserId: actorUserId ?? user.id,
+        action: locks ? 'auth.pin_locked' : 'auth.pin_failed',
+        entity: 'user',
+        entityId: user.id,
+        details: { failures, ...details },
+      });
+      return locks
+        ? { ok: false, error: new ApiError('ACCOUNT_LOCKED', 423, { lockedUntil }) }
+        : { ok: false, error: new ApiError('INVALID_PIN', 401) };
+    }
+    await work.transaction
+      .updateTable('users')
+      .set({ failed_pin_count: 0, pin_locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
+    return { ok: true, value: user };
   }
 
   function unwrap<T>(outcome: AttemptOutcome<T>): T {
@@ -256,46 +325,9 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
         app,
         { tenantId: caller.tenantId, userId: caller.userId },
         async (work): Promise<AttemptOutcome<string>> => {
-          const now = clock();
-          const tenant = await work.transaction
-            .selectFrom('tenants')
-            .select(['login_max_attempts', 'lockout_minutes'])
-            .executeTakeFirstOrThrow();
-          const approver = await work.transaction
-            .selectFrom('users')
-            .selectAll()
-            .where('id', '=', approverUserId)
-            .forUpdate()
-            .executeTakeFirst();
-          if (approver === undefined || !approver.active || approver.pin_hash === null) {
-            return { ok: false, error: new ApiError('INVALID_PIN', 401) };
-          }
-          if (approver.pin_locked_until !== null && new Date(approver.pin_locked_until) > now) {
-            return {
-              ok: false,
-              error: new ApiError('ACCOUNT_LOCKED', 423, { lockedUntil: approver.pin_locked_until }),
-            };
-          }
-          if (!(await verifySecret(pin, approver.pin_hash))) {
-            const failures = approver.failed_pin_count + 1;
-            const locks = failures >= tenant.login_max_attempts;
-            const lockedUntil = locks ? new Date(now.getTime() + tenant.lockout_minutes * 60_000) : null;
-            await work.transaction
-              .updateTable('users')
-              .set({ failed_pin_count: locks ? 0 : failures, pin_locked_until: lockedUntil })
-              .where('id', '=', approver.id)
-              .execute();
-            await appendAudit(work.transaction, caller.tenantId, {
-              actorUserId: caller.userId,
-              action: locks ? 'auth.pin_locked' : 'auth.pin_failed',
-              entity: 'user',
-              entityId: approver.id,
-              details: { failures, permission },
-            });
-            return locks
-              ? { ok: false, error: new ApiError('ACCOUNT_LOCKED', 423, { lockedUntil }) }
-              : { ok: false, error: new ApiError('INVALID_PIN', 401) };
-          }
+          const attempt = await attemptPin(work, approverUserId, pin, caller.userId, { permission });
+          if (!attempt.ok) return attempt;
+          const approver = attempt.value;
           const approverStores = roleSpansAllStores(approver.role)
             ? caller.storeIds
             : (await storeIdsOf(work, approver.id)).filter((storeId) => caller.storeIds.includes(storeId));
@@ -311,11 +343,6 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
             });
             return { ok: false, error: new ApiError('FORBIDDEN', 403, { permission }) };
           }
-          await work.transaction
-            .updateTable('users')
-            .set({ failed_pin_count: 0, pin_locked_until: null })
-            .where('id', '=', approver.id)
-            .execute();
           await appendAudit(work.transaction, caller.tenantId, {
             actorUserId: caller.userId,
             action: 'auth.pin_approved',
@@ -324,6 +351,54 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
             details: { permission },
           });
           return { ok: true, value: approver.id };
+        },
+      );
+      return unwrap(outcome);
+    },
+
+    async pinLogin(device, userId, pin) {
+      const outcome = await withTenant(
+        app,
+        { tenantId: device.tenantId, userId: null },
+        async (work): Promise<AttemptOutcome<PinSession>> => {
+          const attempt = await attemptPin(work, userId, pin, null, { terminalId: device.terminalId });
+          if (!attempt.ok) return attempt;
+          const user = attempt.value;
+          const spansAllStores = roleSpansAllStores(user.role);
+          const storeIds = await storeIdsOf(work, user.id);
+          if (device.status !== 'active' || (!spansAllStores && !storeIds.includes(device.storeId))) {
+            await appendAudit(work.transaction, device.tenantId, {
+              actorUserId: user.id,
+              action: 'auth.pin_login_refused',
+              entity: 'terminal',
+              entityId: device.terminalId,
+              details: { reason: device.status !== 'active' ? 'terminal_not_active' : 'store_not_assigned' },
+            });
+            return { ok: false, error: new ApiError('FORBIDDEN', 403, {}) };
+          }
+          await appendAudit(work.transaction, device.tenantId, {
+            actorUserId: user.id,
+            action: 'auth.pin_login',
+            entity: 'terminal',
+            entityId: device.terminalId,
+          });
+          // The session is bound to the till's store: a manager at a till manages that store there.
+          const principal: Principal = {
+            tenantId: device.tenantId,
+            userId: user.id,
+            role: user.role,
+            storeIds: [device.storeId],
+          };
+          const now = clock();
+          return {
+            ok: true,
+            value: {
+              accessToken: await accessTokens.issue(principal, now),
+              expiresAt: new Date(now.getTime() + accessTokens.lifetimeSeconds * 1000).toISOString(),
+              user: { id: user.id, name: user.name, role: user.role },
+              principal,
+            },
+          };
         },
       );
       return unwrap(outcome);

@@ -532,3 +532,29 @@ export interface DatabaseSchema {
   folio_assignments: FolioAssignmentsTable;
   conflicts: ConflictsTable;
 }
+
+export interface TerminalHealthTable {
+  tenant_id: string;
+  terminal_id: string;
+  reported_at: Timestamp;
+  pending_count: number;
+  oldest_pending_at: Timestamp | null;
+  last_successful_sync_at: Timestamp | null;
+  offline_seconds_total: number;
+  head_sequence: number;
+  acknowledged_sequence: number;
+}
+
+export interface TerminalHealthSamplesTable {
+  tenant_id: string;
+  terminal_id: string;
+  sampled_at: Timestamp;
+  online: boolean;
+  pending_count: number;
+}
+
+// Declaration merging adds the tables of migration 0004.
+export interface DatabaseSchema {
+  terminal_health: TerminalHealthTable;
+  terminal_health_samples: TerminalHealthSamplesTable;
+}

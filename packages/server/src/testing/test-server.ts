@@ -23,7 +23,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { webAppDirectory?: string } = {}): Promise<TestServer> {
   const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
   const clock: TestClock = { now: new Date() };
   const app = await buildApp({
@@ -31,6 +31,7 @@ export async function startTestServer(): Promise<TestServer> {
     accessTokens: createAccessTokens(new TextEncoder().encode('test-secret-test-secret-test-secret!'), 900),
     refreshTokenDays: 30,
     clock: () => clock.now,
+    ...(options.webAppDirectory === undefined ? {} : { webAppDirectory: options.webAppDirectory }),
   });
   return {
     app,
@@ -174,8 +175,10 @@ export interface ListeningServer extends TestServer {
   readonly url: string;
 }
 
-export async function startListeningServer(): Promise<ListeningServer> {
-  const server = await startTestServer();
+export async function startListeningServer(
+  options: { webAppDirectory?: string } = {},
+): Promise<ListeningServer> {
+  const server = await startTestServer(options);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   return Object.assign(server, { url: `http://127.0.0.1:${port}` });

@@ -3,7 +3,8 @@ import { readOutboxState, readPendingSummary } from '../outbox/outbox';
 import { readPlannedOffline } from '../settings/terminal-settings';
 import { settleGuardEntries } from '../stock-guard/stock-guard';
 import type { TerminalStore } from '../storage/terminal-store';
-import { observeConnectivity } from './connectivity';
+import { observeConnectivity, readConnectivity } from './connectivity';
+import { recordHealthSample, reportHealth } from './health-report';
 import { type PullOutcome, pullChanges } from './pull-client';
 import { type PushOutcome, pushPending } from './push-client';
 import { readSyncStatus, type SyncProblem, updateSyncStatus } from './sync-status-record';
@@ -38,6 +39,22 @@ export type SyncCycleResult =
  * status the cashier and the manager see is the truth about this till.
  */
 export async function runSyncCycle(dependencies: SyncCycleDependencies): Promise<SyncCycleResult> {
+  const result = await runSyncRound(dependencies);
+  if (result.outcome === 'skipped' && result.code !== 'PLANNED_OFFLINE') return result;
+  const { store, clock } = dependencies;
+  const identity = await store.read(readIdentity);
+  if (identity === undefined) return result;
+  const online =
+    result.outcome !== 'skipped' &&
+    (await store.read((transaction) => readConnectivity(transaction, clock()))).state === 'online';
+  await recordHealthSample(store, identity.terminalId, online, clock());
+  if (result.outcome === 'ok') {
+    await reportHealth({ store, transport: dependencies.transport, identity, clock });
+  }
+  return result;
+}
+
+async function runSyncRound(dependencies: SyncCycleDependencies): Promise<SyncCycleResult> {
   const { store, clock } = dependencies;
   const identity = await store.read(readIdentity);
   if (identity === undefined) return { outcome: 'skipped', code: 'TERMINAL_NOT_ACTIVATED' };

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation';
 import * as terminalsAndFeed from './0002-terminals-and-feed';
 import * as factsAndProjections from './0003-facts-and-projections';
+import * as terminalHealth from './0004-terminal-health';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-terminals-and-feed': terminalsAndFeed,
   '0003-facts-and-projections': factsAndProjections,
+  '0004-terminal-health': terminalHealth,
 };
