@@ -1,5 +1,6 @@
 import type { StateChange } from '@mostrador/core';
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
+import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantTransaction } from '../database/tenant-transaction';
 
 /**
@@ -93,6 +94,40 @@ function afterCursor(cursor: FeedCursor, entityIndex: number): AfterCursor {
   };
 }
 
+type TombstonedTable = 'stores' | 'warehouses' | 'categories' | 'tax_rates' | 'products' | 'variants';
+
+/**
+ * The reader of an entity keyed by its uuid `id` whose deletions are tombstones (`deleted_at`):
+ * rows newer than the cursor in (version, id) order, each a change carrying `data(row)`.
+ */
+function tombstonedById<T extends TombstonedTable, E extends StateChange['entity']>(
+  table: T,
+  entity: E,
+  data: (row: Selectable<DatabaseSchema[T]>) => Extract<StateChange, { entity: E }>['data'],
+): EntityReader {
+  return async (transaction, _scope, after, limit) => {
+    const rows = await transaction
+      .selectFrom(table as TombstonedTable)
+      .selectAll()
+      .where(after(UUID_KEY))
+      .orderBy('version')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      version: row.version,
+      key: row.id,
+      change: {
+        entity,
+        key: row.id,
+        version: row.version,
+        deleted: tombstone(row.deleted_at),
+        data: data(row as Selectable<DatabaseSchema[T]>),
+      } as StateChange,
+    }));
+  };
+}
+
 const ENTITY_READERS: readonly EntityReader[] = [
   async (transaction, _scope, after, limit) => {
     const rows = await transaction
@@ -119,63 +154,23 @@ const ENTITY_READERS: readonly EntityReader[] = [
       },
     }));
   },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('stores')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'store',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: {
-          id: row.id,
-          code: row.code,
-          name: row.name,
-          currency: row.currency,
-          locale: row.locale,
-          timezone: row.timezone,
-          country: row.country,
-          cashRoundingMinor: row.cash_rounding_minor,
-        },
-      },
-    }));
-  },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('warehouses')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'warehouse',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: {
-          id: row.id,
-          storeId: row.store_id,
-          code: row.code,
-          name: row.name,
-          isDefault: row.is_default,
-        },
-      },
-    }));
-  },
+  tombstonedById('stores', 'store', (row) => ({
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    currency: row.currency,
+    locale: row.locale,
+    timezone: row.timezone,
+    country: row.country,
+    cashRoundingMinor: row.cash_rounding_minor,
+  })),
+  tombstonedById('warehouses', 'warehouse', (row) => ({
+    id: row.id,
+    storeId: row.store_id,
+    code: row.code,
+    name: row.name,
+    isDefault: row.is_default,
+  })),
   async (transaction, scope, after, limit) => {
     const rows = await transaction
       .selectFrom('users')
@@ -222,110 +217,34 @@ const ENTITY_READERS: readonly EntityReader[] = [
       };
     });
   },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('categories')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'category',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: { id: row.id, parentId: row.parent_id, name: row.name },
-      },
-    }));
-  },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('tax_rates')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'tax_rate',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: {
-          id: row.id,
-          storeId: row.store_id,
-          taxClass: row.tax_class,
-          name: row.name,
-          rateBasisPoints: row.rate_basis_points,
-        },
-      },
-    }));
-  },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('products')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'product',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: {
-          id: row.id,
-          categoryId: row.category_id,
-          name: row.name,
-          brand: row.brand,
-          description: row.description,
-          taxClass: row.tax_class,
-          soldByWeight: row.sold_by_weight,
-        },
-      },
-    }));
-  },
-  async (transaction, _scope, after, limit) => {
-    const rows = await transaction
-      .selectFrom('variants')
-      .selectAll()
-      .where(after(UUID_KEY))
-      .orderBy('version')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      key: row.id,
-      change: {
-        entity: 'variant',
-        key: row.id,
-        version: row.version,
-        deleted: tombstone(row.deleted_at),
-        data: {
-          id: row.id,
-          productId: row.product_id,
-          sku: row.sku,
-          name: row.name,
-          attributes: row.attributes,
-        },
-      },
-    }));
-  },
+  tombstonedById('categories', 'category', (row) => ({
+    id: row.id,
+    parentId: row.parent_id,
+    name: row.name,
+  })),
+  tombstonedById('tax_rates', 'tax_rate', (row) => ({
+    id: row.id,
+    storeId: row.store_id,
+    taxClass: row.tax_class,
+    name: row.name,
+    rateBasisPoints: row.rate_basis_points,
+  })),
+  tombstonedById('products', 'product', (row) => ({
+    id: row.id,
+    categoryId: row.category_id,
+    name: row.name,
+    brand: row.brand,
+    description: row.description,
+    taxClass: row.tax_class,
+    soldByWeight: row.sold_by_weight,
+  })),
+  tombstonedById('variants', 'variant', (row) => ({
+    id: row.id,
+    productId: row.product_id,
+    sku: row.sku,
+    name: row.name,
+    attributes: row.attributes,
+  })),
   async (transaction, _scope, after, limit) => {
     const rows = await transaction
       .selectFrom('barcodes')
