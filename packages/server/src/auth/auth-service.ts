@@ -132,9 +132,7 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
       };
     }
     if (!(await verifySecret(pin, user.pin_hash))) {
-      const failures = user.failed_pin_count + 1;
-      const locks = failures >= tenant.login_max_attempts;
-      const lockedUntil = locks ? new Date(now.getTime() + tenant.lockout_minutes * 60_000) : null;
+      const { failures, locks, lockedUntil } = failedAttempt(user.failed_pin_count, tenant, now);
       await work.transaction
         .updateTable('users')
         .set({ failed_pin_count: locks ? 0 : failures, pin_locked_until: lockedUntil })
@@ -210,9 +208,7 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
             };
           }
           if (!(await verifySecret(password, user.password_hash))) {
-            const failures = user.failed_login_count + 1;
-            const locks = failures >= tenant.login_max_attempts;
-            const lockedUntil = locks ? new Date(now.getTime() + tenant.lockout_minutes * 60_000) : null;
+            const { failures, locks, lockedUntil } = failedAttempt(user.failed_login_count, tenant, now);
             await work.transaction
               .updateTable('users')
               .set({ failed_login_count: locks ? 0 : failures, locked_until: lockedUntil })
@@ -403,5 +399,20 @@ export function createAuthService(dependencies: AuthServiceDependencies): AuthSe
       );
       return unwrap(outcome);
     },
+  };
+}
+
+/** One more failed attempt under the tenant's lockout rule: whether it locks, and until when. */
+function failedAttempt(
+  failuresBefore: number,
+  tenant: { login_max_attempts: number; lockout_minutes: number },
+  now: Date,
+): { failures: number; locks: boolean; lockedUntil: Date | null } {
+  const failures = failuresBefore + 1;
+  const locks = failures >= tenant.login_max_attempts;
+  return {
+    failures,
+    locks,
+    lockedUntil: locks ? new Date(now.getTime() + tenant.lockout_minutes * 60_000) : null,
   };
 }
