@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bootstrapTable, runBootstrap } from './bootstrap';
 import type { BenchmarkReport, LatencySummary, ResultRecord } from './report';
 import { runServerIngest, SERVER_INGEST_QUICK, serverIngestTable } from './server-ingest';
 import { runTerminalCommit, TERMINAL_COMMIT_QUICK, terminalCommitTable } from './terminal-commit';
@@ -80,6 +81,24 @@ describe('benchmarks at toy sizes', () => {
       expect(report.results.factBytesMean).toBeGreaterThan(500);
       expect(report.results.conflictsOpened).toBe(0);
       expect(serverIngestTable(report)).toContain('push over HTTP');
+    },
+    BENCHMARK_TIMEOUT_MS,
+  );
+
+  it(
+    'bootstrap loads a whole small catalog, counts the wire both ways and the store on disk',
+    async () => {
+      const report = await runBootstrap({ productCount: 20 });
+      expectReportShape(report, 'bootstrap');
+      const results = report.results;
+      expect(results.variantCount).toBeGreaterThan(20);
+      expect(results.secondsToReady).toBeGreaterThan(0);
+      expect(results.secondsToReady).toBeGreaterThanOrEqual(results.activationSeconds);
+      // The catalog came down the wire and was written to the store.
+      expect(results.bytesFromServer).toBeGreaterThan(results.variantCount * 20);
+      expect(results.bytesToServer).toBeGreaterThan(0);
+      expect(results.storeBytesOnDisk).toBeGreaterThan(results.variantCount * 50);
+      expect(bootstrapTable(report)).toContain('time to ready');
     },
     BENCHMARK_TIMEOUT_MS,
   );

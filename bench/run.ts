@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BOOTSTRAP_FULL, BOOTSTRAP_QUICK, bootstrapTable, runBootstrap } from './bootstrap';
 import type { BenchmarkReport, ResultRecord } from './report';
 import {
   runServerIngest,
@@ -29,6 +30,9 @@ const USAGE = `usage: npm run bench -- NAME [--quick] [options]
       --terminals N   terminals pushing at once (default 4)
       --facts N       facts per terminal (full 2000, quick 200)
       --products N    products in the catalog (full 2000, quick 300)
+
+  bootstrap         a new terminal activates and loads a tenant: time to ready, bytes, disk
+      --products N    products in the tenant (full 22300 ≈ 100k SKUs, quick 300)
 
   --quick           a CI-sized run (under a minute each)
   DATABASE_URL=...  run the server on PostgreSQL instead of PGlite`;
@@ -86,6 +90,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await runServerIngest(options);
     report = result;
     table = serverIngestTable(result);
+  } else if (name === 'bootstrap') {
+    const base = values.quick ? BOOTSTRAP_QUICK : BOOTSTRAP_FULL;
+    const result = await runBootstrap({ productCount: products ?? base.productCount, log });
+    report = result;
+    table = bootstrapTable(result);
   } else {
     process.stderr.write(`unknown benchmark ${name}\n${USAGE}\n`);
     return 2;
