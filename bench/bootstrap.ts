@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestTenant, startListeningServer, TEST_PASSWORD } from '@mostrador/server/testing';
-import { fetchTransport } from '@mostrador/terminal';
+import { fetchTransport, type Transport } from '@mostrador/terminal';
 import { openNodeTerminal } from '@mostrador/terminal/node';
 import { sql } from 'kysely';
 import { type BenchmarkReport, describeMachine, roundTo } from './report';
@@ -38,6 +38,8 @@ export type BootstrapResults = {
   readonly megabytesOverWire: number;
   readonly storeBytesOnDisk: number;
   readonly firstLookupMs: number;
+  /** Time spent waiting on the server, by path: what of time to ready is the server's. */
+  readonly requests: { readonly [path: string]: { readonly count: number; readonly seconds: number } };
 };
 
 export async function runBootstrap(options: BootstrapOptions): Promise<BenchmarkReport<BootstrapResults>> {
@@ -57,10 +59,21 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
 
     // Only the terminal's connections are counted: they open after this point.
     server.app.server.on('connection', (socket: Socket) => sockets.push(socket));
-    const opened = await openNodeTerminal({
-      home: join(home, 'terminal'),
-      transport: fetchTransport(server.url, { timeoutMs: 300_000 }),
-    });
+    const requests = new Map<string, { count: number; milliseconds: number }>();
+    const http = fetchTransport(server.url, { timeoutMs: 300_000 });
+    const timedTransport: Transport = async (request) => {
+      const startedMs = performance.now();
+      try {
+        return await http(request);
+      } finally {
+        const path = request.path.split('?')[0] ?? request.path;
+        const entry = requests.get(path) ?? { count: 0, milliseconds: 0 };
+        entry.count += 1;
+        entry.milliseconds += performance.now() - startedMs;
+        requests.set(path, entry);
+      }
+    };
+    const opened = await openNodeTerminal({ home: join(home, 'terminal'), transport: timedTransport });
     if (!opened.ok) throw new Error(`the terminal did not open: ${opened.code}`);
     try {
       log('activating a new terminal and pulling its bootstrap');
@@ -113,6 +126,12 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
           megabytesOverWire: roundTo((bytesFromServer + bytesToServer) / 1_000_000, 2),
           storeBytesOnDisk: await directoryBytes(join(home, 'terminal')),
           firstLookupMs: roundTo(firstLookupMs, 3),
+          requests: Object.fromEntries(
+            [...requests].map(([path, entry]) => [
+              path,
+              { count: entry.count, seconds: roundTo(entry.milliseconds / 1000, 2) },
+            ]),
+          ),
         },
       };
     } finally {
@@ -143,5 +162,8 @@ export function bootstrapTable(report: BenchmarkReport<BootstrapResults>): strin
     `terminal store on disk     ${roundTo(r.storeBytesOnDisk / 1_000_000, 2)} MB`,
     `sync rounds                ${r.syncRounds}`,
     `first lookup after ready   ${r.firstLookupMs} ms`,
+    ...Object.entries(r.requests).map(
+      ([path, entry]) => `  waiting on ${path.padEnd(28)} ${entry.seconds} s in ${entry.count} requests`,
+    ),
   ].join('\n');
 }

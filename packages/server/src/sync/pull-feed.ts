@@ -424,17 +424,24 @@ export async function readFeedPage(
   cursor: FeedCursor,
   limit: number,
 ): Promise<FeedPage> {
-  const candidates: (FeedRow & { entityIndex: number })[] = [];
+  let candidates: (FeedRow & { entityIndex: number })[] = [];
+  // Once a page and one more row are in hand, a later entity's row can only make the page if its
+  // version is below the version of that extra row: at an equal version it sorts after it (a
+  // larger entity index). So each later reader is bounded, and skipped when nothing can qualify —
+  // a bootstrap, where most rows share one version, reads about one page of rows per page.
+  let versionBelow: number | undefined;
   for (const [entityIndex, reader] of ENTITY_READERS.entries()) {
-    const rows = await reader(transaction, scope, afterCursor(cursor, entityIndex), limit + 1);
+    if (versionBelow !== undefined && versionBelow <= cursor.version) break;
+    const after = boundedAbove(afterCursor(cursor, entityIndex), versionBelow);
+    const rows = await reader(transaction, scope, after, limit + 1);
     for (const row of rows) candidates.push({ ...row, entityIndex });
+    if (candidates.length > limit) {
+      candidates.sort(feedOrder);
+      candidates = candidates.slice(0, limit + 1);
+      versionBelow = candidates[limit]!.version;
+    }
   }
-  candidates.sort(
-    (left, right) =>
-      left.version - right.version ||
-      left.entityIndex - right.entityIndex ||
-      (left.key < right.key ? -1 : left.key > right.key ? 1 : 0),
-  );
+  candidates.sort(feedOrder);
   const page = candidates.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -443,4 +450,20 @@ export async function readFeedPage(
       last === undefined ? cursor : { version: last.version, entityIndex: last.entityIndex, key: last.key },
     hasMore: candidates.length > limit,
   };
+}
+
+function feedOrder(
+  left: FeedRow & { entityIndex: number },
+  right: FeedRow & { entityIndex: number },
+): number {
+  return (
+    left.version - right.version ||
+    left.entityIndex - right.entityIndex ||
+    (left.key < right.key ? -1 : left.key > right.key ? 1 : 0)
+  );
+}
+
+function boundedAbove(after: AfterCursor, versionBelow: number | undefined): AfterCursor {
+  if (versionBelow === undefined) return after;
+  return (keyColumns) => sql<SqlBool>`(${after(keyColumns)}) AND version < ${versionBelow}`;
 }

@@ -155,6 +155,49 @@ describe('terminal activation and the pull feed', () => {
     expect(delta.changes[0]?.data).toMatchObject({ variantId: variant.id, amountMinor: 123_400 });
   });
 
+  it('pages through interleaved versions in exactly the order of one big page, whatever the page size', async () => {
+    const { cursor } = await pullAll(credential);
+    const admin = await login(server.app, tenant, tenant.emails.admin);
+    const products = (
+      await server.app.inject({ method: 'GET', url: '/api/v1/products?limit=3', headers: bearer(admin) })
+    ).json().items;
+    // Versions alternate between entities that sort in different orders: price, product, barcode,
+    // price again — so a later entity's row must come before an earlier entity's newer row.
+    const expectedEntities: string[] = [];
+    for (const [index, product] of products.entries()) {
+      const priced = await server.app.inject({
+        method: 'PUT',
+        url: `/api/v1/variants/${product.variants[0].id}/prices`,
+        headers: bearer(admin),
+        payload: { currency: 'CRC', amountMinor: 50_000 + index },
+      });
+      const renamed = await server.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/products/${product.id}`,
+        headers: bearer(admin),
+        payload: { name: `Renombrado ${index}` },
+      });
+      // An earlier test deleted the first product's barcode; a second delete changes nothing.
+      const unbarcoded = await server.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/barcodes/${product.variants[0].barcodes.at(-1)}`,
+        headers: bearer(admin),
+      });
+      expect([priced.statusCode, renamed.statusCode]).toEqual([200, 200]);
+      expectedEntities.push('price', 'product', ...(unbarcoded.statusCode < 300 ? ['barcode'] : []));
+    }
+    const whole = (await pullAll(credential, cursor, 1000)).changes.map((change) => [
+      change.entity,
+      change.key,
+    ]);
+    expect(whole.map(([entity]) => entity)).toEqual(expectedEntities);
+    expect(expectedEntities.filter((entity) => entity === 'barcode').length).toBeGreaterThanOrEqual(2);
+    for (const limit of [1, 2, 3]) {
+      const paged = (await pullAll(credential, cursor, limit)).changes;
+      expect(paged.map((change) => [change.entity, change.key])).toEqual(whole);
+    }
+  });
+
   it('never skips a change committed while it was paging (concurrent writers)', async () => {
     const admin = await login(server.app, tenant, tenant.emails.admin);
     const { cursor: start } = await pullAll(credential);
