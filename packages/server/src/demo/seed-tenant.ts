@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_DISCOUNT_BASIS_POINTS, type Role } from '@mostrador/core';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { hashSecret, PASSWORD_HASH_COST, PIN_HASH_COST } from '../auth/secret-hash';
+import { type HashCost, hashSecret, PASSWORD_HASH_COST, PIN_HASH_COST } from '../auth/secret-hash';
 import type { DatabaseSchema } from '../database/database-schema';
 import { createStoreFolioSeries } from '../folios/folio-series';
 import { provisionTenant, type TenantInput } from '../tenants/provision-tenant';
@@ -39,6 +39,12 @@ export interface TenantSeed {
   stores: StoreSeed[];
   users: UserSeed[];
   catalog: Omit<CatalogGeneratorOptions, 'storeCount' | 'currencies'>;
+  /**
+   * The argon2id costs of the seeded users' password and PIN hashes; production costs by default.
+   * The simulator seeds thousands of throwaway tenants whose secrets protect nothing, and lower
+   * costs keep a seed's time in its sync work (hashes carry their parameters, so they verify the same way).
+   */
+  hashCosts?: { readonly password: HashCost; readonly pin: HashCost };
 }
 
 export type SeedProgress = (done: number, total: number) => void;
@@ -82,8 +88,11 @@ export async function seedTenant(
   const hashedUsers = await Promise.all(
     seed.users.map(async (user) => ({
       ...user,
-      passwordHash: user.password === null ? null : await hashSecret(user.password, PASSWORD_HASH_COST),
-      pinHash: user.pin === null ? null : await hashSecret(user.pin, PIN_HASH_COST),
+      passwordHash:
+        user.password === null
+          ? null
+          : await hashSecret(user.password, seed.hashCosts?.password ?? PASSWORD_HASH_COST),
+      pinHash: user.pin === null ? null : await hashSecret(user.pin, seed.hashCosts?.pin ?? PIN_HASH_COST),
     })),
   );
 

@@ -142,7 +142,16 @@ export async function loadBatchLookups(
 ): Promise<BatchLookups> {
   const references = collectReferences(facts);
   const { transaction } = work;
-  const [users, variants, warehouses, serverPrices, sales, documents, shifts, folios] = await Promise.all([
+  // A void names only its sale; the goods it brings back are the stored sale's lines, whose
+  // variants and warehouses must be known too when the sale came in an earlier batch.
+  const sales = await loadSales(work, references);
+  for (const sale of sales.values()) {
+    for (const line of sale.lines ?? []) {
+      references.variantIds.add(line.variantId);
+      references.warehouseIds.add(line.warehouseId);
+    }
+  }
+  const [users, variants, warehouses, serverPrices, documents, shifts, folios] = await Promise.all([
     references.userIds.size === 0
       ? []
       : transaction
@@ -165,7 +174,6 @@ export async function loadBatchLookups(
           .where('id', 'in', [...references.warehouseIds])
           .execute(),
     loadPricesInForce(work, terminal.storeId, references.sales, now),
-    loadSales(work, references),
     loadDocumentEvents(work, references),
     loadShifts(work, terminal.id, references.shiftIds),
     loadFolioBook(work, {

@@ -172,7 +172,9 @@ export function registerStockRoutes(app: AppInstance, database: Database): void 
               qtyDelta: line.quantity,
               reason: 'receipt',
               reference: body.reference,
-              allowNegative: false,
+              // A receipt only raises the level: goods arriving at an oversold shelf are taken in
+              // even when the level stays below zero (the oversell itself is a conflict).
+              allowNegative: true,
             }),
           );
         }
@@ -219,7 +221,8 @@ export function registerStockRoutes(app: AppInstance, database: Database): void 
               qtyDelta,
               reason: 'adjustment',
               reference: body.reason,
-              allowNegative: false,
+              // As in conflict resolution: an adjustment may raise a negative level, never lower one below zero.
+              allowNegative: !qtyDelta.startsWith('-'),
             }),
           );
         }

@@ -75,6 +75,25 @@ describe('activation', () => {
     expect(await engine.sync()).toMatchObject({ outcome: 'ok', pendingCount: 0 });
   });
 
+  it('after a fork, re-activation stops the stock guard counting the quarantined chain', async () => {
+    // Regression (found by the simulator): the guard kept the old chain's unsynced sales forever,
+    // so the re-activated till could never sell those units offline again.
+    const { engine } = await activatedTerminal(server);
+    await sellProduct(engine, 'glue');
+    await engine.sync();
+    const old = await engine.identity();
+    const forged = [];
+    for await (const stored of engine.exportFacts())
+      forged.push({ ...stored.envelope, hash: 'f'.repeat(64) });
+    server.injectForeignFact(old?.terminalId ?? '', forged[0]!);
+    expect(await sellProduct(engine, 'glue', 3)).toMatchObject({ ok: true });
+    expect(await engine.stockAvailability('GLUE-1')).toMatchObject({ availability: { localUnsynced: '3' } });
+    expect(await engine.sync()).toMatchObject({ code: 'TERMINAL_REACTIVATION_REQUIRED' });
+
+    expect((await engine.activate(request())).ok).toBe(true);
+    expect(await engine.stockAvailability('GLUE-1')).toMatchObject({ availability: { localUnsynced: '0' } });
+  });
+
   it('does not re-activate a revoked terminal until its pending facts reached the server', async () => {
     const { engine } = await activatedTerminal(server);
     const identity = await engine.identity();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type DeviceKeyVault, publicKeyHex } from '../device-key/device-key-vault';
 import { type Refusal, refuse } from '../engine-outcome';
 import { GENESIS_HEAD, INITIAL_OUTBOX_STATE, readChainHead, readPendingSummary } from '../outbox/outbox';
+import { settleGuardEntries } from '../stock-guard/stock-guard';
 import type { TerminalStore } from '../storage/terminal-store';
 import { storeKeys, writeValue } from '../store-layout';
 import { observeConnectivity } from '../sync/connectivity';
@@ -116,6 +117,10 @@ export async function activateTerminal(
       );
       await transaction.delete(storeKeys.session);
       await transaction.delete(storeKeys.currentShift);
+      // The old chain's unacknowledged sales will never be acknowledged under it (they are in
+      // quarantine, for a manager to decide); from now on the pulled stock is the only truth, so
+      // the offline stock guard stops counting them instead of holding their units forever.
+      await settleGuardEntries(transaction, previous.identity.terminalId, Number.MAX_SAFE_INTEGER);
     }
     const head = await readChainHead(transaction, identity.terminalId);
     if (head.sequence !== GENESIS_HEAD.sequence) throw new Error('A new terminal id must start a new chain');
