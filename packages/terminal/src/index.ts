@@ -39,7 +39,6 @@ export { type LockManagerLike, webLocksWriterLock } from './single-writer/web-lo
 export { storeHeldWriterLock, type WriterLease, type WriterLock } from './single-writer/writer-lock';
 export type { ItemLookupOutcome } from './state/catalog-lookup';
 export type { EngineStatus } from './status/engine-status';
-export { createMemoryStore } from './storage/memory-store';
 export {
   createStorageKey,
   deleteIndexedDbStore,
@@ -48,6 +47,7 @@ export {
   openIndexedDbStore,
   requestPersistentStorage,
 } from './storage';
+export { createMemoryStore } from './storage/memory-store';
 export type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from './storage/terminal-store';
 export { LOCAL_STORE_FORMAT_VERSION, storeKeys } from './store-layout';
 export { BACKOFF_DEFAULT, type BackoffPolicy, backoffDelayMs } from './sync/backoff';
