@@ -15,6 +15,7 @@ import {
   type TerminalCommitOptions,
   terminalCommitTable,
 } from './terminal-commit';
+import { runWebPos, WEB_POS_FULL, WEB_POS_QUICK, type WebPosOptions, webPosTable } from './web-pos';
 
 /*
  * `npm run bench -- NAME [--quick] [options]`. The report goes to stdout as one line of JSON, so
@@ -56,6 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
       products: { type: 'string' },
       terminals: { type: 'string' },
       facts: { type: 'string' },
+      scans: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,6 +97,18 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await runBootstrap({ productCount: products ?? base.productCount, log });
     report = result;
     table = bootstrapTable(result);
+  } else if (name === 'web-pos') {
+    const base = values.quick ? WEB_POS_QUICK : WEB_POS_FULL;
+    const options: WebPosOptions = {
+      ...base,
+      productCount: products ?? base.productCount,
+      scans: integerFlag(values.scans, 'scans') ?? base.scans,
+      sales: integerFlag(values.sales, 'sales') ?? base.sales,
+      log,
+    };
+    const result = await runWebPos(options);
+    report = result;
+    table = webPosTable(result);
   } else {
     process.stderr.write(`unknown benchmark ${name}\n${USAGE}\n`);
     return 2;

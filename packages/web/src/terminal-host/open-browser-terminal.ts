@@ -1,0 +1,38 @@
+import {
+  browserDeviceKeyVault,
+  encryptValues,
+  openIndexedDbStore,
+  openTerminalEngine,
+  type TerminalEngine,
+  type TerminalStore,
+  webLocksWriterLock,
+} from '@mostrador/terminal';
+import { loadOrCreateStorageKey } from './storage-key-vault';
+
+/** One browser profile holds one terminal; these names are its databases and its writer lock. */
+export const TERMINAL_DATABASE = 'mostrador-terminal';
+const STORAGE_KEY_DATABASE = 'mostrador-storage-key';
+const DEVICE_KEY_DATABASE = 'mostrador-device-key';
+
+export interface BrowserTerminal {
+  readonly engine: TerminalEngine;
+  /** The same encrypted store the engine uses, read-only here: the catalog for search, store settings. */
+  readonly store: TerminalStore;
+}
+
+/**
+ * Opens the terminal of this browser profile: the encrypted IndexedDB store, the device key vault
+ * and the Web Lock that makes one tab the writer. A second tab opens the same data read-only
+ * (engine.isWriter is false) and the app tells the cashier why it cannot sell there.
+ */
+export async function openBrowserTerminal(): Promise<BrowserTerminal> {
+  const key = await loadOrCreateStorageKey(STORAGE_KEY_DATABASE);
+  const store = encryptValues(await openIndexedDbStore(TERMINAL_DATABASE), key);
+  const engine = await openTerminalEngine({
+    store,
+    keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),
+    writerLock: webLocksWriterLock(`mostrador-terminal:${TERMINAL_DATABASE}`),
+  });
+  if (engine.isWriter) engine.startSync();
+  return { engine, store };
+}
