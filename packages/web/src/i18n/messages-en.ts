@@ -193,6 +193,7 @@ export const messagesEn: Readonly<Record<MessageKey, string>> = {
   'health.conflicts': 'Conflicts',
   'health.never': 'never',
   'health.thisTill': 'this till',
+  'health.time': 'Time',
   'health.backlog': 'Records waiting',
   'health.offlinePeriods': 'Offline periods',
   'health.offlineInWindow': 'Offline {duration} in {periods} periods.',

@@ -191,6 +191,7 @@ export const messagesEs = {
   'health.conflicts': 'Conflictos',
   'health.never': 'nunca',
   'health.thisTill': 'esta caja',
+  'health.time': 'Hora',
   'health.backlog': 'Registros por enviar',
   'health.offlinePeriods': 'Periodos sin conexión',
   'health.offlineInWindow': 'Sin conexión {duration} en {periods} periodos.',

@@ -17,7 +17,14 @@ export function SyncHealthChart({
 }: {
   readonly samples: readonly ConnectivitySample[];
   readonly untilMs: number;
-  readonly labels: { readonly backlog: string; readonly offline: string; readonly description: string };
+  readonly labels: {
+    readonly backlog: string;
+    readonly offline: string;
+    readonly description: string;
+    /** The x axis and the legend's time, in the store's language and time zone (uPlot's own is English). */
+    readonly time: string;
+    readonly formatInstant: (epochSeconds: number) => string;
+  };
 }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -32,8 +39,18 @@ export function SyncHealthChart({
       {
         width: Math.max(element.clientWidth, 320),
         height: CHART_HEIGHT_PX,
-        series: [{}, { label: labels.backlog, stroke: '#0b5d4b', width: 2, fill: 'rgba(11, 93, 75, 0.12)' }],
-        axes: [{}, { label: labels.backlog }],
+        series: [
+          {
+            label: labels.time,
+            value: (_plot, value) => (value === null ? '—' : labels.formatInstant(value)),
+          },
+          { label: labels.backlog, stroke: '#0b5d4b', width: 2, fill: 'rgba(11, 93, 75, 0.12)' },
+        ],
+        axes: [
+          // Date and time per tick: keep them far enough apart to stay legible.
+          { space: 140, values: (_plot, splits) => splits.map((split) => labels.formatInstant(split)) },
+          { label: labels.backlog },
+        ],
         scales: { x: { time: true } },
         legend: { show: true },
         hooks: {
@@ -63,7 +80,7 @@ export function SyncHealthChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [samples, untilMs, labels.backlog]);
+  }, [samples, untilMs, labels]);
   return (
     <figure className="health-chart">
       <div ref={container} role="img" aria-label={labels.description} />

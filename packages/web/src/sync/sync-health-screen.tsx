@@ -51,8 +51,10 @@ function SyncHealthView({ token }: { readonly token: string }) {
       backlog: t('health.backlog'),
       offline: t('health.offlinePeriods'),
       description: t('health.chartDescription', { name: shown?.name ?? '', days: HEALTH_DAYS }),
+      time: t('health.time'),
+      formatInstant: (epochSeconds: number) => format.dateTime(new Date(epochSeconds * 1000).toISOString()),
     }),
-    [t, shown?.name],
+    [t, shown?.name, format],
   );
 
   return (
