@@ -1,5 +1,6 @@
 // The terminal ↔ server sync protocol: activation, push of facts, pull of state.
 export * from './activation';
+export * from './conflicts';
 export * from './device-credential';
 export * from './health';
 export * from './protocol-version';

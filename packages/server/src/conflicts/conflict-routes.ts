@@ -1,7 +1,13 @@
-import { roleSpansAllStores } from '@mostrador/core';
+import {
+  CONFLICT_KINDS,
+  type ConflictKind,
+  conflictDetailSchema,
+  conflictPageSchema,
+  conflictSchema,
+  roleSpansAllStores,
+} from '@mostrador/core';
 import { z } from 'zod';
 import type { Database } from '../database/database';
-import type { ConflictKind } from '../database/database-schema';
 import { withTenant } from '../database/tenant-transaction';
 import { notFound } from '../http/api-error';
 import type { AppInstance } from '../http/app-instance';
@@ -9,41 +15,7 @@ import { assertStoreAccess, principalOf, scopeOf } from '../http/authorization';
 import { resolveConflict, resolveConflictSchema } from './conflict-resolution';
 import { registerQuarantineRoutes } from './quarantine-routes';
 
-export const CONFLICT_KINDS = [
-  'oversell',
-  'stale_price',
-  'revoked_actor',
-  'unknown_sale',
-  'folio_gap',
-  'fork',
-  'duplicate_document',
-  'unknown_item',
-] as const satisfies readonly ConflictKind[];
-
 export const CONFLICT_PAGE_ITEMS_MAX = 500;
-
-const conflictSchema = z.object({
-  id: z.string(),
-  kind: z.enum(CONFLICT_KINDS),
-  status: z.enum(['open', 'resolved']),
-  storeId: z.string(),
-  terminalId: z.string(),
-  eventIds: z.array(z.string()),
-  details: z.record(z.string(), z.unknown()),
-  notes: z.array(z.object({ note: z.string(), byUserId: z.string(), at: z.string() })),
-  resolution: z.record(z.string(), z.unknown()).nullable(),
-  resolvedBy: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-
-const conflictFactSchema = z.object({
-  eventId: z.string(),
-  terminalId: z.string(),
-  sequence: z.number().int(),
-  quarantined: z.boolean(),
-  envelope: z.record(z.string(), z.unknown()),
-});
 
 const listQuerySchema = z.strictObject({
   status: z.enum(['open', 'resolved']).optional(),
@@ -73,7 +45,7 @@ export function registerConflictRoutes(
       schema: {
         tags: ['conflicts'],
         querystring: listQuerySchema,
-        response: { 200: z.object({ items: z.array(conflictSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: conflictPageSchema },
       },
     },
     async (request) => {
@@ -108,7 +80,7 @@ export function registerConflictRoutes(
       schema: {
         tags: ['conflicts'],
         params: idParams,
-        response: { 200: conflictSchema.extend({ facts: z.array(conflictFactSchema) }) },
+        response: { 200: conflictDetailSchema },
       },
     },
     async (request) =>

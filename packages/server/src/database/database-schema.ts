@@ -1,3 +1,4 @@
+import type { ConflictKind } from '@mostrador/core';
 import type { ColumnType, Generated } from 'kysely';
 
 /**
@@ -484,15 +485,7 @@ export interface FolioAssignmentsTable {
   assigned_at: Timestamp;
 }
 
-export type ConflictKind =
-  | 'oversell'
-  | 'stale_price'
-  | 'revoked_actor'
-  | 'unknown_sale'
-  | 'folio_gap'
-  | 'fork'
-  | 'duplicate_document'
-  | 'unknown_item';
+export type { ConflictKind };
 
 export interface ConflictNote {
   note: string;

@@ -1,37 +1,17 @@
+import {
+  type Conflict,
+  type ConflictDetail,
+  conflictDetailSchema,
+  conflictPageSchema,
+  conflictSchema,
+} from '@mostrador/core';
 import { z } from 'zod';
 import { callServer, type ServerCallOutcome } from '../activation/activation-client';
 
 // The conflicts API (docs/sync-protocol.md §10): the queue, one conflict with its facts, and
 // the manager's resolution, which the server audits with who and when.
 
-export const conflictSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  status: z.enum(['open', 'resolved']),
-  storeId: z.string(),
-  terminalId: z.string(),
-  eventIds: z.array(z.string()),
-  details: z.record(z.string(), z.unknown()),
-  notes: z.array(z.object({ note: z.string(), byUserId: z.string(), at: z.string() })),
-  resolution: z.record(z.string(), z.unknown()).nullable(),
-  resolvedBy: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type Conflict = z.infer<typeof conflictSchema>;
-
-const conflictDetailSchema = conflictSchema.extend({
-  facts: z.array(
-    z.object({
-      eventId: z.string(),
-      terminalId: z.string(),
-      sequence: z.number(),
-      quarantined: z.boolean(),
-      envelope: z.record(z.string(), z.unknown()),
-    }),
-  ),
-});
-export type ConflictDetail = z.infer<typeof conflictDetailSchema>;
+export type { Conflict, ConflictDetail };
 
 export type ConflictAction = 'accept' | 'adjust_stock' | 'write_off' | 'note';
 export type StockAdjustment = {
@@ -57,12 +37,10 @@ export function listConflicts(
     storeId: filter.storeId,
     limit: String(CONFLICTS_PAGE),
   });
-  return callServer(
-    access.serverUrl,
-    `/api/v1/conflicts?${query}`,
-    z.object({ items: z.array(conflictSchema), nextCursor: z.string().nullable() }),
-    { token: access.token, language: access.language },
-  );
+  return callServer(access.serverUrl, `/api/v1/conflicts?${query}`, conflictPageSchema, {
+    token: access.token,
+    language: access.language,
+  });
 }
 
 export function getConflict(access: ServerAccess, id: string): Promise<ServerCallOutcome<ConflictDetail>> {
