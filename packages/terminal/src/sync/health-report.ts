@@ -68,12 +68,14 @@ async function pruneOldSamples(transaction: WriteTransaction, now: Date): Promis
 
 export type HealthReportOutcome =
   | { readonly outcome: 'reported'; readonly samplesSent: number }
+  | { readonly outcome: 'nothing_new' }
   | { readonly outcome: 'failed'; readonly detail: string };
 
 /**
  * Tells the server how this till is doing and uploads the samples it has not accepted yet. Best
  * effort: a failure changes nothing here, and the next round sends the same samples again, which
- * the server inserts at most once.
+ * the server inserts at most once. With no new sample there is nothing new to say (a sample is taken
+ * at least once a minute while the till syncs), so a round every few seconds costs no request.
  */
 export async function reportHealth(dependencies: {
   readonly store: TerminalStore;
@@ -83,16 +85,17 @@ export async function reportHealth(dependencies: {
 }): Promise<HealthReportOutcome> {
   const { store, identity, clock } = dependencies;
   const report = await store.read(async (transaction) => {
-    const now = clock();
-    const pending = await readPendingSummary(transaction, identity.terminalId);
-    const sync = await readSyncStatus(transaction);
-    const connectivity = await readConnectivity(transaction, now);
     const reported = await readValue<string>(transaction, storeKeys.healthReported);
     const samples = await transaction.scan({
       prefix: storeKeys.healthSamplePrefix,
       ...(reported === undefined ? {} : { startAfter: reported }),
       limit: HEALTH_REPORT_SAMPLES_MAX,
     });
+    if (samples.length === 0) return undefined;
+    const now = clock();
+    const pending = await readPendingSummary(transaction, identity.terminalId);
+    const sync = await readSyncStatus(transaction);
+    const connectivity = await readConnectivity(transaction, now);
     const request: HealthReportRequest = {
       health: {
         pendingCount: pending.pendingCount,
@@ -104,8 +107,9 @@ export async function reportHealth(dependencies: {
       },
       samples: samples.map(([, value]) => value as HealthSample),
     };
-    return { request, lastKey: samples.at(-1)?.[0] };
+    return { request, lastKey: samples.at(-1)![0] };
   });
+  if (report === undefined) return { outcome: 'nothing_new' };
   let response: Awaited<ReturnType<Transport>>;
   try {
     response = await dependencies.transport({
