@@ -13,7 +13,14 @@ import {
   TEST_PINS,
   type TestTenant,
 } from '@mostrador/server/testing';
-import { buildWebApp, launchProfile, openApp, pinLogin, scan } from '@mostrador/web/testing';
+import {
+  barcodedUnitVariants,
+  buildWebApp,
+  launchProfile,
+  openApp,
+  pinLogin,
+  scan,
+} from '@mostrador/web/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   type BenchmarkReport,
@@ -229,28 +236,7 @@ async function scanTargets(
   tenant: TestTenant,
   count: number,
 ): Promise<ScanTarget[]> {
-  const rows = await server.database.system
-    .selectFrom('variants')
-    .innerJoin('products', (join) =>
-      join
-        .onRef('products.id', '=', 'variants.product_id')
-        .onRef('products.tenant_id', '=', 'variants.tenant_id'),
-    )
-    .innerJoin('prices', (join) =>
-      join
-        .onRef('prices.variant_id', '=', 'variants.id')
-        .onRef('prices.tenant_id', '=', 'variants.tenant_id'),
-    )
-    .innerJoin('barcodes', (join) =>
-      join
-        .onRef('barcodes.variant_id', '=', 'variants.id')
-        .onRef('barcodes.tenant_id', '=', 'variants.tenant_id'),
-    )
-    .select(['variants.id', 'variants.sku', 'barcodes.code'])
-    .where('variants.tenant_id', '=', tenant.tenantId)
-    .where('products.sold_by_weight', '=', false)
-    .where('prices.currency', '=', 'MXN')
-    .where('prices.store_id', 'is', null)
+  const rows = await barcodedUnitVariants(server.database, tenant.tenantId, 'MXN')
     .orderBy('barcodes.code')
     .execute();
   const seen = new Set<string>();

@@ -17,6 +17,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../build/build-web-app';
 import { type AppFront, startAppFront } from './app-front';
+import { barcodedUnitVariants } from './barcoded-variants';
 import {
   activate,
   browserProcessId,
@@ -88,28 +89,7 @@ describe('web POS in Chromium', { timeout: SCENARIO_TIMEOUT_MS }, () => {
 
   /** A variant sold by the unit, priced in the store's currency, with a barcode; its stock set to `onHand`. */
   async function stockedVariant(store: 'CR' | 'MX', currency: string, onHand: number, offset: number) {
-    const row = await server.database.system
-      .selectFrom('variants')
-      .innerJoin('products', (join) =>
-        join
-          .onRef('products.id', '=', 'variants.product_id')
-          .onRef('products.tenant_id', '=', 'variants.tenant_id'),
-      )
-      .innerJoin('prices', (join) =>
-        join
-          .onRef('prices.variant_id', '=', 'variants.id')
-          .onRef('prices.tenant_id', '=', 'variants.tenant_id'),
-      )
-      .innerJoin('barcodes', (join) =>
-        join
-          .onRef('barcodes.variant_id', '=', 'variants.id')
-          .onRef('barcodes.tenant_id', '=', 'variants.tenant_id'),
-      )
-      .select(['variants.id', 'variants.sku', 'barcodes.code'])
-      .where('variants.tenant_id', '=', tenant.tenantId)
-      .where('products.sold_by_weight', '=', false)
-      .where('prices.currency', '=', currency)
-      .where('prices.store_id', 'is', null)
+    const row = await barcodedUnitVariants(server.database, tenant.tenantId, currency)
       .orderBy('variants.sku')
       .offset(offset)
       .limit(1)
