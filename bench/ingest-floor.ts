@@ -1,78 +1,100 @@
-import type { FactEnvelope, SaleCompleted } from '@mostrador/core';
+import type { FactEnvelope } from '@mostrador/core';
 import type { Database } from '@mostrador/server';
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The floor under push: the same facts stored with no logic at all. Per batch, one transaction
- * with one multi-row INSERT into a copy of `facts` (envelope as jsonb) and one into a copy of
- * `sale_lines`. The copies keep the columns, defaults, checks, primary keys and unique indexes
- * (storing a journal row costs at least that) but no foreign keys, row-level security, chain
- * checks, signatures, projections, stock, folios or change versions.
+ * The floor under push: the very rows push wrote for a batch (journal, sale, lines, tenders, stock
+ * movements, folio assignments) written again with COPY into copies of their tables, one
+ * transaction a batch, with no logic at all. The copies keep the columns, defaults, checks,
+ * primary keys and unique indexes (storing those rows costs at least that) but no foreign keys,
+ * row-level security, chain checks, signatures, look-ups, stock levels or change versions.
+ *
+ * The rows are read back after push wrote them and encoded before the floor's clock starts, so
+ * the floor times only the COPY and its commit.
  */
 export interface IngestFloor {
-  /** Stores one batch of facts and their lines in one transaction. */
-  insertBatch(facts: readonly FactEnvelope[]): Promise<void>;
+  /** Reads back what push stored for these facts, ready to copy (not timed). */
+  prepare(facts: readonly FactEnvelope[]): Promise<FloorBatch>;
+  /** Copies one prepared batch in one transaction (timed). */
+  copyBatch(batch: FloorBatch): Promise<void>;
   /** Rows stored so far in the copy of `facts`. */
   countFacts(): Promise<number>;
   drop(): Promise<void>;
 }
 
-/** The role the request pool logs in as on a PostgreSQL server (migration 0001). */
+export interface FloorBatch {
+  readonly tables: readonly { table: string; columns: string[]; rows: Record<string, unknown>[] }[];
+  /** Rows over all tables. */
+  readonly rowCount: number;
+}
+
+/** What push writes for a sale, by table; the floor copies exactly these. */
+const COPIED_TABLES = [
+  'facts',
+  'sales',
+  'sale_lines',
+  'sale_tenders',
+  'stock_movements',
+  'folio_assignments',
+] as const;
+type CopiedTable = (typeof COPIED_TABLES)[number];
+
+/** The role the request pool logs in as (migration 0001). */
 const APP_ROLE = 'mostrador_app';
 
 export async function createIngestFloor(database: Database): Promise<IngestFloor> {
   // Unique names, so runs sharing one PostgreSQL database never meet.
   const suffix = `${Date.now().toString(36)}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-  const factsTable = `bench_floor_facts_${suffix}`;
-  const linesTable = `bench_floor_sale_lines_${suffix}`;
+  const copyOf = (table: CopiedTable) => `bench_floor_${table}_${suffix}`;
   const owner = database.system as unknown as Kysely<unknown>;
-  // The floor writes through the same pool as the server's requests, so it gets the same connections.
-  const writer = database.app as unknown as Kysely<unknown>;
-  const copy = sql`INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES`;
-  await sql`CREATE TABLE ${sql.id(factsTable)} (LIKE facts ${copy})`.execute(owner);
-  await sql`CREATE TABLE ${sql.id(linesTable)} (LIKE sale_lines ${copy})`.execute(owner);
-  await sql`GRANT SELECT, INSERT ON ${sql.id(factsTable)}, ${sql.id(linesTable)} TO ${sql.id(APP_ROLE)}`.execute(
-    owner,
-  );
+  const including = sql`INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES`;
+  for (const table of COPIED_TABLES) {
+    await sql`CREATE TABLE ${sql.id(copyOf(table))} (LIKE ${sql.id(table)} ${including})`.execute(owner);
+    await sql`GRANT SELECT, INSERT ON ${sql.id(copyOf(table))} TO ${sql.id(APP_ROLE)}`.execute(owner);
+  }
 
   return {
-    async insertBatch(facts) {
-      const receivedAt = new Date().toISOString();
-      const factRows = facts.map(
-        (
-          fact,
-        ) => sql`(${fact.tenantId}, ${fact.terminalId}, ${fact.sequence}, ${fact.eventId}, ${fact.storeId},
-          ${fact.payload.type}, ${fact.hash}, ${fact.prevHash}, ${JSON.stringify(fact)}::jsonb, ${receivedAt}::timestamptz)`,
+    async prepare(facts) {
+      const eventIds = facts.map((fact) => fact.eventId);
+      const saleIds = facts.flatMap((fact) =>
+        fact.payload.type === 'SaleCompleted' ? [fact.payload.saleId] : [],
       );
-      const lineRows = facts.flatMap((fact) => {
-        const sale = fact.payload as SaleCompleted;
-        return sale.lines.map(
-          (
-            line,
-            position,
-          ) => sql`(${fact.tenantId}, ${sale.saleId}, ${line.lineId}, ${position}, ${line.variantId},
-            ${line.sku}, ${line.name}, ${line.quantity}::numeric, ${line.unitPriceMinor}, ${line.discountMinor},
-            ${line.taxRateBasisPoints}, ${line.taxMinor}, ${line.totalMinor}, ${line.warehouseId}, ${line.unitPriceMinor})`,
-        );
+      const references = eventIds.map((eventId) => `event:${eventId}`);
+      const read = async (table: CopiedTable, column: string, values: readonly string[]) => {
+        const result = await sql<Record<string, unknown>>`
+          SELECT * FROM ${sql.id(table)} WHERE ${sql.id(column)} = ANY(${[...values]})
+        `.execute(owner);
+        return result.rows;
+      };
+      const rowsByTable: Record<CopiedTable, Record<string, unknown>[]> = {
+        facts: await read('facts', 'event_id', eventIds),
+        sales: await read('sales', 'event_id', eventIds),
+        sale_lines: await read('sale_lines', 'sale_id', saleIds),
+        sale_tenders: await read('sale_tenders', 'sale_id', saleIds),
+        stock_movements: await read('stock_movements', 'reference', references),
+        folio_assignments: await read('folio_assignments', 'event_id', eventIds),
+      };
+      if (rowsByTable.facts.length !== facts.length || rowsByTable.sales.length !== saleIds.length) {
+        throw new Error('the floor could not read back what push stored for the batch');
+      }
+      const tables = COPIED_TABLES.map((table) => {
+        const rows = rowsByTable[table];
+        return { table: copyOf(table), columns: Object.keys(rows[0] ?? {}), rows };
       });
-      await writer.transaction().execute(async (transaction) => {
-        await sql`INSERT INTO ${sql.id(factsTable)} (tenant_id, terminal_id, sequence, event_id, store_id,
-          fact_type, hash, prev_hash, envelope, received_at) VALUES ${sql.join(factRows)}`.execute(
-          transaction,
-        );
-        await sql`INSERT INTO ${sql.id(linesTable)} (tenant_id, sale_id, line_id, position, variant_id, sku,
-          name, quantity, unit_price_minor, discount_minor, tax_rate_basis_points, tax_minor, total_minor,
-          warehouse_id, server_price_minor) VALUES ${sql.join(lineRows)}`.execute(transaction);
-      });
+      return { tables, rowCount: tables.reduce((total, table) => total + table.rows.length, 0) };
+    },
+    async copyBatch(batch) {
+      await database.copyIn(batch.tables);
     },
     async countFacts() {
-      const result = await sql<{
-        count: string;
-      }>`SELECT count(*) AS count FROM ${sql.id(factsTable)}`.execute(owner);
+      const result = await sql<{ count: string }>`
+        SELECT count(*) AS count FROM ${sql.id(copyOf('facts'))}
+      `.execute(owner);
       return Number(result.rows[0]?.count ?? 0);
     },
     async drop() {
-      await sql`DROP TABLE IF EXISTS ${sql.id(factsTable)}, ${sql.id(linesTable)}`.execute(owner);
+      const names = COPIED_TABLES.map((table) => sql.id(copyOf(table)));
+      await sql`DROP TABLE IF EXISTS ${sql.join(names)}`.execute(owner);
     },
   };
 }

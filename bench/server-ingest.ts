@@ -9,7 +9,7 @@ import {
 import type { TestTenant } from '@mostrador/server/testing';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
 import { inBatches, prepareBenchTenant } from './bench-tenant';
-import { createIngestFloor } from './ingest-floor';
+import { createIngestFloor, type FloorBatch, type IngestFloor } from './ingest-floor';
 import {
   type BenchmarkReport,
   describeMachine,
@@ -23,8 +23,8 @@ import { newDeviceKeys, signSaleChain } from './signed-sale-chain';
 
 /**
  * server-ingest: facts per second that POST /api/v1/sync/push applies over real HTTP, with several
- * terminals pushing their offline backlog at once in batches of 200, against the floor of storing
- * the same facts and sale lines with plain multi-row INSERTs at the same concurrency.
+ * terminals pushing their offline backlog at once in batches of 200, against the floor of copying
+ * the rows push stored (COPY, no logic) at the same concurrency.
  *
  * Everything a terminal would have done already (signing, building bodies) happens before the
  * clock starts. Each terminal first pushes a small untimed warm-up batch; the floor does the same.
@@ -154,10 +154,11 @@ export async function runServerIngest(
     try {
       log('warming up both sides, then alternating push and floor segments');
       await Promise.all(backlogs.map((backlog) => pushOverHttp(server, backlog, backlog.warmup)));
-      await Promise.all(backlogs.map((backlog) => floor.insertBatch(backlog.warmup.facts)));
+      const warmups = await Promise.all(backlogs.map((backlog) => floor.prepare(backlog.warmup.facts)));
+      await Promise.all(warmups.map((prepared) => floor.copyBatch(prepared)));
       measured = await measureInterleaved(backlogs, {
         push: (backlog, batch) => pushOverHttp(server, backlog, batch),
-        floor: (_, batch) => floor.insertBatch(batch.facts),
+        floor,
       });
       const floorFacts = await floor.countFacts();
       if (floorFacts !== options.terminals * factsPerTerminalTotal)
@@ -184,7 +185,8 @@ export async function runServerIngest(
         tenders: 'card + cash (with change)',
         store: 'MX (per-store folios: the server assigns every final number)',
         transport: 'HTTP/1.1 on 127.0.0.1, keep-alive, bodies built before timing',
-        floor: 'per batch, one transaction: INSERT … VALUES into copies of facts and sale_lines',
+        floor:
+          'per batch, one transaction: COPY of the rows push stored (facts, sales, lines, tenders, stock movements, folio assignments) into copies of their tables',
         interleaving: `push and floor alternate in up to ${SEGMENTS_MAX} segments of whole rounds`,
       },
       results: {
@@ -201,43 +203,54 @@ export async function runServerIngest(
   }
 }
 
-type StoreBatch = (backlog: Backlog, batch: PreparedBatch) => Promise<void>;
+type PushBatch = (backlog: Backlog, batch: PreparedBatch) => Promise<void>;
 
 /** Segments the measured batches are cut into; each side runs one segment, then the other. */
 const SEGMENTS_MAX = 5;
 
 /**
  * Times push and floor over the same batches in alternating segments: push a few rounds of
- * batches (every terminal at once, each its own batches in order), then the floor stores the same
- * rounds, and so on. On a shared machine the load changes from second to second; alternating
- * gives both sides the same share of it, so their ratio holds even when absolute figures move.
+ * batches (every terminal at once, each its own batches in order), then the floor copies the rows
+ * those rounds stored (read back untimed in between), and so on. On a shared machine the load
+ * changes from second to second; alternating gives both sides the same share of it, so their
+ * ratio holds even when absolute figures move.
  */
 async function measureInterleaved(
   backlogs: readonly Backlog[],
-  sides: { readonly push: StoreBatch; readonly floor: StoreBatch },
+  sides: { readonly push: PushBatch; readonly floor: IngestFloor },
 ): Promise<Record<'push' | 'floor', { overall: ThroughputResult; byTerminal: number[] }>> {
   const rounds = Math.max(...backlogs.map((backlog) => backlog.measured.length));
   const roundsPerSegment = Math.ceil(rounds / Math.min(rounds, SEGMENTS_MAX));
   const tallies = { push: newTally(backlogs.length), floor: newTally(backlogs.length) };
   for (let first = 0; first < rounds; first += roundsPerSegment) {
-    for (const side of ['push', 'floor'] as const) {
-      const tally = tallies[side];
-      const started = performance.now();
-      await Promise.all(
-        backlogs.map(async (backlog, terminal) => {
-          for (const batch of backlog.measured.slice(first, first + roundsPerSegment)) {
-            const batchStarted = performance.now();
-            await sides[side](backlog, batch);
-            tally.batchMs.push(performance.now() - batchStarted);
-            tally.factsByTerminal[terminal]! += batch.facts.length;
-          }
-          tally.secondsByTerminal[terminal]! += (performance.now() - started) / 1000;
-        }),
-      );
-      tally.seconds += (performance.now() - started) / 1000;
-    }
+    const segment = backlogs.map((backlog) => backlog.measured.slice(first, first + roundsPerSegment));
+    await timeSegment(tallies.push, segment, (terminal, batch) => sides.push(backlogs[terminal]!, batch));
+    const copies = new Map<PreparedBatch, FloorBatch>();
+    for (const batch of segment.flat()) copies.set(batch, await sides.floor.prepare(batch.facts));
+    await timeSegment(tallies.floor, segment, (_, batch) => sides.floor.copyBatch(copies.get(batch)!));
   }
   return { push: throughputOf(tallies.push), floor: throughputOf(tallies.floor) };
+}
+
+/** Every terminal at once, each its own batches in order; adds the times to the tally. */
+async function timeSegment(
+  tally: Tally,
+  segment: readonly (readonly PreparedBatch[])[],
+  store: (terminal: number, batch: PreparedBatch) => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  await Promise.all(
+    segment.map(async (batches, terminal) => {
+      for (const batch of batches) {
+        const batchStarted = performance.now();
+        await store(terminal, batch);
+        tally.batchMs.push(performance.now() - batchStarted);
+        tally.factsByTerminal[terminal]! += batch.facts.length;
+      }
+      tally.secondsByTerminal[terminal]! += (performance.now() - started) / 1000;
+    }),
+  );
+  tally.seconds += (performance.now() - started) / 1000;
 }
 
 interface Tally {
@@ -348,7 +361,7 @@ export function serverIngestTable(report: BenchmarkReport<ServerIngestResults>):
       ['what', 'facts/s', 'seconds', 'batch p50 ms', 'batch p99 ms'],
       [
         row('push over HTTP', results.push),
-        row('floor: plain INSERTs', results.floor),
+        row('floor: COPY of the same rows', results.floor),
         ['ratio (push time / floor time)', `${results.ratio}×`, '', '', ''],
       ],
     ),

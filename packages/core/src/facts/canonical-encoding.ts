@@ -29,14 +29,27 @@ export class CanonicalEncodingError extends Error {
 
 /** The canonical text; canonicalEncode gives its UTF-8 bytes, which are what gets hashed. */
 export function canonicalText(value: unknown): string {
-  return encodeValue(value, '$', 0);
+  return encodeValue(value, [], 0);
 }
 
 export function canonicalEncode(value: unknown): Uint8Array {
-  return new TextEncoder().encode(canonicalText(value));
+  return TEXT_ENCODER.encode(canonicalText(value));
 }
 
-function encodeValue(value: unknown, path: string, depth: number): string {
+const TEXT_ENCODER = new TextEncoder();
+
+/**
+ * Where the encoder is, as the keys and indexes from the root. Every fact is encoded on every
+ * push, so the path is kept as a stack and only written out as text when a value is refused.
+ */
+type PathStack = (string | number)[];
+
+function refuse(path: PathStack, problem: string): CanonicalEncodingError {
+  const text = path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+  return new CanonicalEncodingError(`$${text}`, problem);
+}
+
+function encodeValue(value: unknown, path: PathStack, depth: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -47,60 +60,57 @@ function encodeValue(value: unknown, path: string, depth: number): string {
       return encodeString(value, path);
     case 'object':
       if (depth >= CANONICAL_DEPTH_MAX) {
-        throw new CanonicalEncodingError(path, `nested deeper than ${CANONICAL_DEPTH_MAX} levels`);
+        throw refuse(path, `nested deeper than ${CANONICAL_DEPTH_MAX} levels`);
       }
       return Array.isArray(value) ? encodeArray(value, path, depth) : encodeObject(value, path, depth);
     default:
-      throw new CanonicalEncodingError(path, `${typeof value} is not a JSON value`);
+      throw refuse(path, `${typeof value} is not a JSON value`);
   }
 }
 
-function encodeNumber(value: number, path: string): string {
-  if (!Number.isSafeInteger(value)) {
-    throw new CanonicalEncodingError(path, `${value} is not a safe integer`);
-  }
+function encodeNumber(value: number, path: PathStack): string {
+  if (!Number.isSafeInteger(value)) throw refuse(path, `${value} is not a safe integer`);
   // Object.is(-0, 0) is false, but String(-0) is already "0": negative zero is normalised here.
   return String(value);
 }
 
-function encodeString(value: string, path: string): string {
-  if (LONE_SURROGATE_PATTERN.test(value)) {
-    throw new CanonicalEncodingError(path, 'string contains an unpaired UTF-16 surrogate');
-  }
+function encodeString(value: string, path: PathStack): string {
+  if (LONE_SURROGATE_PATTERN.test(value)) throw refuse(path, 'string contains an unpaired UTF-16 surrogate');
   return JSON.stringify(value);
 }
 
-function encodeArray(items: readonly unknown[], path: string, depth: number): string {
-  const parts: string[] = [];
+function encodeArray(items: readonly unknown[], path: PathStack, depth: number): string {
+  let text = '[';
   // An index loop, not map(): map() skips the holes of a sparse array, which must be refused.
   for (let index = 0; index < items.length; index += 1) {
-    const itemPath = `${path}[${index}]`;
-    if (!(index in items)) throw new CanonicalEncodingError(itemPath, 'sparse array hole');
-    parts.push(encodeItem(items[index], itemPath, depth));
+    path.push(index);
+    if (!(index in items)) throw refuse(path, 'sparse array hole');
+    text += index === 0 ? encodeItem(items[index], path, depth) : `,${encodeItem(items[index], path, depth)}`;
+    path.pop();
   }
-  return `[${parts.join(',')}]`;
+  return `${text}]`;
 }
 
-function encodeObject(value: object, path: string, depth: number): string {
+function encodeObject(value: object, path: PathStack, depth: number): string {
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new CanonicalEncodingError(path, 'not a plain object');
-  }
-  if (Object.getOwnPropertySymbols(value).length > 0) {
-    throw new CanonicalEncodingError(path, 'object has symbol keys');
-  }
+  if (prototype !== Object.prototype && prototype !== null) throw refuse(path, 'not a plain object');
+  if (Object.getOwnPropertySymbols(value).length > 0) throw refuse(path, 'object has symbol keys');
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort(compareUtf16CodeUnits);
-  const members = keys.map((key) => {
-    const memberPath = `${path}.${key}`;
-    return `${encodeString(key, memberPath)}:${encodeItem(record[key], memberPath, depth)}`;
-  });
-  return `{${members.join(',')}}`;
+  let text = '{';
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    path.push(key);
+    const member = `${encodeString(key, path)}:${encodeItem(record[key], path, depth)}`;
+    text += index === 0 ? member : `,${member}`;
+    path.pop();
+  }
+  return `${text}}`;
 }
 
-function encodeItem(item: unknown, path: string, depth: number): string {
+function encodeItem(item: unknown, path: PathStack, depth: number): string {
   // JSON.stringify silently drops undefined members; a fact with a missing value is a bug.
-  if (item === undefined) throw new CanonicalEncodingError(path, 'undefined is not a JSON value');
+  if (item === undefined) throw refuse(path, 'undefined is not a JSON value');
   return encodeValue(item, path, depth + 1);
 }
 

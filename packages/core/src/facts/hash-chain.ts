@@ -17,13 +17,25 @@ import { ED25519_SIGNATURE_BYTES, type FactSigner, verifyFactSignature } from '.
  */
 export const GENESIS_PREV_HASH = '0'.repeat(64);
 
-/** SHA-256 (lower-case hex) of the canonical encoding of the envelope without hash and signature. */
-export function computeFactHash(unsigned: UnsignedFactEnvelope): string {
+/** SHA-256 of the given bytes as lower-case hex. */
+export type Sha256Hex = (bytes: Uint8Array) => string;
+
+/** The portable SHA-256 (JavaScript, for browsers and Node alike). */
+export const portableSha256Hex: Sha256Hex = (bytes) => bytesToHex(sha256(bytes));
+
+/**
+ * SHA-256 (lower-case hex) of the canonical encoding of the envelope without hash and signature.
+ * A platform with a native SHA-256 (the server's node:crypto) may pass it: same bytes, same hash.
+ */
+export function computeFactHash(
+  unsigned: UnsignedFactEnvelope,
+  sha256Hex: Sha256Hex = portableSha256Hex,
+): string {
   // Hashing a signed envelope by mistake would give a hash no verifier can reproduce.
   if ('hash' in unsigned || 'signature' in unsigned) {
     throw new Error('computeFactHash takes the envelope without hash and signature');
   }
-  return bytesToHex(sha256(canonicalEncode(unsigned)));
+  return sha256Hex(canonicalEncode(unsigned));
 }
 
 /** Seals an unsigned envelope: checks it, hashes it and has the device key sign the hash. */

@@ -79,6 +79,8 @@ export {
   type ChainVerificationOptions,
   computeFactHash,
   GENESIS_PREV_HASH,
+  portableSha256Hex,
+  type Sha256Hex,
   verifyChain,
 } from './hash-chain';
 export { FACT_PROTOCOL_MIN_SUPPORTED, FACT_PROTOCOL_VERSION } from './protocol-version';

@@ -23,8 +23,6 @@ export async function acceptQuarantinedFact(
   work: TenantWork,
   decision: QuarantineDecision,
 ): Promise<AssignedFolio[]> {
-  // The tenant version lock first, as every writer takes it, so that no two lock in opposite orders.
-  await work.changeVersion();
   const row = await lockUndecided(work, decision);
   const fact = factEnvelopeSchema.parse(row.envelope);
   const inJournal = await work.transaction

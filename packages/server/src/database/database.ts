@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type CopyIn, copyInPglite, copyInPostgres } from './copy-in';
 import type { DatabaseSchema } from './database-schema';
 import { MIGRATIONS } from './migrations';
 import { APP_ROLE } from './migrations/0001-foundation';
@@ -19,6 +20,8 @@ export interface Database {
   readonly kind: DatabaseKind;
   readonly system: Kysely<DatabaseSchema>;
   readonly app: Kysely<DatabaseSchema>;
+  /** COPY … FROM STDIN of whole tables' rows in one transaction, as the application role. */
+  readonly copyIn: CopyIn;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     kind: 'pglite',
     system: kysely,
     app: kysely,
+    copyIn: copyInPglite(pglite, kysely as unknown as Kysely<unknown>),
     async close() {
       await kysely.destroy();
       await pglite.close();
@@ -87,6 +91,7 @@ async function openPostgres(
     kind: 'postgres',
     system,
     app,
+    copyIn: copyInPostgres(appPool),
     async close() {
       await app.destroy();
       await system.destroy();

@@ -11,8 +11,11 @@ import type { TenantWork } from '../database/tenant-transaction';
  *   the final one. The server records it, checks that it is the series' next number and moves the
  *   series on; a gap, a repeat or a malformed folio opens a conflict and is never refused.
  *
- * The series rows are locked (FOR UPDATE) when a batch loads them, so concurrent pushes from the
- * tills of one store take numbers one transaction after the other.
+ * A batch reads its series without locking them and projects its facts; per-store numbers are
+ * only requested then. At flush it locks the series it uses (FOR UPDATE, in id order, after the
+ * rows no other writer waits for are written), takes the per-store numbers in fact order and
+ * checks that no per-terminal series it judged moved meanwhile. So the tills of one store take
+ * numbers one transaction after the other, but only for the short end of their transactions.
  */
 export interface FolioSeriesState {
   readonly id: string;
@@ -23,6 +26,8 @@ export interface FolioSeriesState {
   readonly prefix: string;
   readonly deleted: boolean;
   nextNumber: number;
+  /** The next number as the batch first read it, unlocked: a per-terminal series is judged against it. */
+  readonly readNextNumber: number;
   dirty: boolean;
 }
 
@@ -60,8 +65,6 @@ export async function loadFolioBook(
       ]);
       return where.seriesIds.length === 0 ? live : eb.or([live, eb('id', 'in', [...where.seriesIds])]);
     })
-    .orderBy('id')
-    .forUpdate()
     .execute();
   return new Map(
     rows.map((row) => [
@@ -75,6 +78,7 @@ export async function loadFolioBook(
         prefix: row.prefix,
         deleted: row.deleted_at !== null,
         nextNumber: row.next_number,
+        readNextNumber: row.next_number,
         dirty: false,
       },
     ]),
@@ -144,7 +148,50 @@ export function confirmTerminalFolio(series: FolioSeriesState, folio: string): T
   return { number, expectedNumber, problem };
 }
 
-/** Writes the series that moved; their rows are already locked by loadFolioBook. */
+/**
+ * A per-terminal series this batch judged its folios against moved before the batch could lock
+ * it (another transaction applied facts of the same till, e.g. a manager accepting a quarantined
+ * fact). The push is retried from the start and judges again against the locked number.
+ */
+export class FolioSeriesMoved extends Error {
+  override readonly name = 'FolioSeriesMoved';
+
+  constructor(readonly seriesId: string) {
+    super(`folio series ${seriesId} moved while the batch was being applied; retry`);
+  }
+}
+
+/**
+ * Locks the series a batch numbers documents in (per-store ones in `storeSeriesIds`, per-terminal
+ * ones it moved) in id order, so two batches never wait on each other in opposite orders. A
+ * per-store series takes its locked next number; a per-terminal one must not have moved.
+ */
+export async function lockFolioBook(
+  work: TenantWork,
+  book: FolioBook,
+  storeSeriesIds: ReadonlySet<string>,
+): Promise<void> {
+  const ids = [...book.values()]
+    .filter((series) => storeSeriesIds.has(series.id) || (series.scope === 'per_terminal' && series.dirty))
+    .map((series) => series.id)
+    .sort();
+  if (ids.length === 0) return;
+  const rows = await work.transaction
+    .selectFrom('folio_series')
+    .select(['id', 'next_number'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  for (const row of rows) {
+    const series = book.get(row.id);
+    if (series === undefined) continue;
+    if (series.scope === 'per_store') series.nextNumber = row.next_number;
+    else if (row.next_number !== series.readNextNumber) throw new FolioSeriesMoved(series.id);
+  }
+}
+
+/** Writes the series that moved; their rows are locked by lockFolioBook. */
 export async function saveFolioBook(work: TenantWork, book: FolioBook): Promise<void> {
   for (const series of book.values()) {
     if (!series.dirty) continue;

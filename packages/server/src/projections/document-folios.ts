@@ -1,11 +1,6 @@
 import type { SaleCompleted } from '@mostrador/core';
 import { folioConflict } from '../conflicts/conflict-detection';
-import {
-  confirmTerminalFolio,
-  defaultSeries,
-  type FolioSeriesState,
-  takeStoreFolio,
-} from '../folios/folio-assignment';
+import { confirmTerminalFolio, defaultSeries, type FolioSeriesState } from '../folios/folio-assignment';
 import { openConflict, type ProjectionContext } from './projection-context';
 
 export interface DocumentFolio {
@@ -67,17 +62,26 @@ function seriesServes(series: FolioSeriesState, documentType: string, storeId: s
   return series.scope === 'per_store' || series.terminalId === terminalId;
 }
 
+/**
+ * A per-store number is taken at flush, when the batch holds the series' lock (folio-assignment.ts);
+ * until then the document's final folio is unknown and its row waits in the batch.
+ */
 function assignStoreFolio(
   context: ProjectionContext,
   series: FolioSeriesState,
   documentId: string,
   provisionalFolio: string,
 ): DocumentFolio {
-  const folio = takeStoreFolio(series);
-  context.writes.folioAssignments.push(
-    assignmentRow(context, series, folio.number, documentId, provisionalFolio, folio.finalFolio),
-  );
-  return { seriesId: series.id, finalFolio: folio.finalFolio };
+  context.writes.storeFolios.push({
+    seriesId: series.id,
+    documentType: series.documentType,
+    documentId,
+    provisionalFolio,
+    eventId: context.fact.eventId,
+    storeId: context.fact.storeId,
+    terminalId: context.fact.terminalId,
+  });
+  return { seriesId: series.id, finalFolio: null };
 }
 
 function confirmOwnFolio(

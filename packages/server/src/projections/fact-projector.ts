@@ -38,13 +38,13 @@ export interface ProjectionInput {
 
 /**
  * Applies facts, in order, to every projection in the caller's transaction: the journal rows,
- * sales, refunds, voids, shifts, cash movements, stock, folios and conflicts. The tenant's
- * version lock is taken first so that every writer locks in one order (tenant version, folio
- * series, stock levels) and none can deadlock another.
+ * sales, refunds, voids, shifts, cash movements, stock, folios and conflicts. The batch is read
+ * and projected with no lock but the terminal's; the shared locks (folio series, then the tenant's
+ * change version, then stock levels) are taken at the end of the flush (pending-writes.ts), so a
+ * tenant's pushes overlap for most of their work and still lock in one order.
  */
 export async function projectFacts(work: TenantWork, input: ProjectionInput): Promise<ProjectionOutcome[]> {
   if (input.facts.length === 0) return [];
-  await work.changeVersion();
   const lookups = await loadBatchLookups(work, input.terminal, input.facts, input.now);
   const writes = new PendingWrites(work.scope.tenantId, input.now);
   const outcomes: ProjectionOutcome[] = [];

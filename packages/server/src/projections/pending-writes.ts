@@ -1,17 +1,29 @@
-import { type Insertable, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { ConflictDraft } from '../conflicts/conflict-detection';
+import { insertRows } from '../database/bulk-insert';
 import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
-import { type FolioBook, saveFolioBook } from '../folios/folio-assignment';
+import { type FolioBook, lockFolioBook, saveFolioBook, takeStoreFolio } from '../folios/folio-assignment';
+import { moveStockLevels, recordStockMovements } from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
-import { applyQueuedStock, oversells, type QueuedStockMovement } from './stock-effects';
+import { oversells, type QueuedStockMovement } from './stock-effects';
 
 /**
  * Rows the projections of one batch write, held until the batch is projected and then written
- * table by table, one INSERT per table (all lines of all sales in one statement). Stock goes
- * first, movement by movement in fact order, because whether a sale oversold depends on the level
- * each earlier movement left; the oversell conflicts join the others before they are inserted.
+ * table by table, one INSERT per table (all lines of all sales in one statement), in three steps
+ * so that a tenant's pushes overlap for most of their work:
+ *
+ * 1. Rows no other transaction waits for (journal, lines, tenders, movements, shifts, voids, cash)
+ *    are written with no lock held but the terminal's own.
+ * 2. The folio series the batch numbers in are locked in id order; per-store numbers are taken in
+ *    fact order and the sales and refunds that carry them are written.
+ * 3. The tenant's change version is taken (the lock every writer of the tenant takes last, before
+ *    stock levels) and the levels move in fact order, because whether a sale oversold depends on
+ *    the level each earlier movement left; the oversell conflicts join the others.
+ *
+ * The locks are held until commit, so the lock order (folio series, change version, stock
+ * levels) is the same in every transaction and none waits on another in a cycle.
  */
 type Row<T extends keyof DatabaseSchema> = Insertable<DatabaseSchema[T]>;
 export class PendingWrites {
@@ -33,6 +45,8 @@ export class PendingWrites {
   /** Numbers a terminal repeated in its own series: recorded only if the number is still free. */
   readonly folioAssignmentsIfFree: Row<'folio_assignments'>[] = [];
   readonly conflicts: Row<'conflicts'>[] = [];
+  /** Documents numbered in a per-store series: numbers are taken at flush, in this order. */
+  readonly storeFolios: StoreFolioRequest[] = [];
   /** Shift close data for shifts already in the database, by shift id. */
   readonly shiftCloses = new Map<string, ShiftClose>();
 
@@ -55,19 +69,27 @@ export class PendingWrites {
   }
 
   async flush(work: TenantWork, shifts: ReadonlyMap<string, ShiftState>, folios: FolioBook): Promise<void> {
-    const levels = await applyQueuedStock(work, this.stock);
-    for (const oversell of oversells(this.stock, levels)) {
-      this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
-    }
     await insertRows(work, 'facts', this.facts);
+    await recordStockMovements(work, this.stock);
     await insertRows(work, 'shifts', this.openedShiftRows(shifts));
-    await insertRows(work, 'sales', this.sales);
     await insertRows(work, 'sale_lines', this.saleLines);
     await insertRows(work, 'sale_tenders', this.saleTenders);
-    await insertRows(work, 'refunds', this.refunds);
     await insertRows(work, 'refund_lines', this.refundLines);
     await insertRows(work, 'voids', this.voids);
     await insertRows(work, 'cash_movements', this.cashMovements);
+    for (const [saleId, eventId] of this.voidedStoredSales) {
+      await work.transaction
+        .updateTable('sales')
+        .set({ status: 'voided', voided_event_id: eventId })
+        .where('id', '=', saleId)
+        .execute();
+    }
+    await this.saveShifts(work, shifts);
+
+    await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
+    this.numberStoreDocuments(folios);
+    await insertRows(work, 'sales', this.sales);
+    await insertRows(work, 'refunds', this.refunds);
     await saveFolioBook(work, folios);
     await insertRows(work, 'folio_assignments', this.folioAssignments);
     if (this.folioAssignmentsIfFree.length > 0) {
@@ -77,15 +99,44 @@ export class PendingWrites {
         .onConflict((conflict) => conflict.doNothing())
         .execute();
     }
-    await insertRows(work, 'conflicts', this.conflicts);
-    for (const [saleId, eventId] of this.voidedStoredSales) {
-      await work.transaction
-        .updateTable('sales')
-        .set({ status: 'voided', voided_event_id: eventId })
-        .where('id', '=', saleId)
-        .execute();
+
+    const levels = await moveStockLevels(work, this.stock);
+    for (const oversell of oversells(this.stock, levels)) {
+      this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
     }
-    await this.saveShifts(work, shifts);
+    await insertRows(work, 'conflicts', this.conflicts);
+  }
+
+  /** Gives each per-store document its number, in fact order, and writes it on its row. */
+  private numberStoreDocuments(folios: FolioBook): void {
+    if (this.storeFolios.length === 0) return;
+    const documents = new Map<string, { final_folio?: string | null }>();
+    for (const sale of this.sales) documents.set(`sale:${sale.id}`, sale);
+    for (const refund of this.refunds) documents.set(`refund:${refund.id}`, refund);
+    for (const request of this.storeFolios) {
+      const series = folios.get(request.seriesId);
+      const document = documents.get(`${request.documentType}:${request.documentId}`);
+      if (series === undefined || document === undefined) {
+        throw new Error(
+          `document ${request.documentId} asked for a number in a series the batch did not load`,
+        );
+      }
+      const folio = takeStoreFolio(series);
+      document.final_folio = folio.finalFolio;
+      this.folioAssignments.push({
+        tenant_id: this.tenantId,
+        series_id: series.id,
+        number: folio.number,
+        document_type: request.documentType,
+        document_id: request.documentId,
+        event_id: request.eventId,
+        provisional_folio: request.provisionalFolio,
+        final_folio: folio.finalFolio,
+        store_id: request.storeId,
+        terminal_id: request.terminalId,
+        assigned_at: this.now,
+      });
+    }
   }
 
   private openedShiftRows(shifts: ReadonlyMap<string, ShiftState>): Row<'shifts'>[] {
@@ -121,6 +172,16 @@ export class PendingWrites {
       shift.dirty = false;
     }
   }
+}
+
+export interface StoreFolioRequest {
+  readonly seriesId: string;
+  readonly documentType: 'sale' | 'refund';
+  readonly documentId: string;
+  readonly provisionalFolio: string;
+  readonly eventId: string;
+  readonly storeId: string;
+  readonly terminalId: string;
 }
 
 export interface ShiftOpening {
@@ -162,56 +223,4 @@ function closeColumns(close: ShiftClose) {
     over_short_minor: close.overShortMinor,
     denominations: JSON.stringify(close.denominations),
   };
-}
-
-/**
- * One INSERT per table for the whole batch. The rows travel as a single JSON parameter expanded by
- * jsonb_populate_recordset: thousands of values in one parameter instead of one parameter each,
- * which keeps big batches under PostgreSQL's parameter limit and cheaper to send. Only the
- * columns the rows carry are written, so the others take their defaults.
- */
-async function insertRows<T extends keyof DatabaseSchema & string>(
-  work: TenantWork,
-  table: T,
-  rows: readonly Row<T>[],
-): Promise<void> {
-  // Rows that leave out different columns (to take their defaults) go in separate statements.
-  const byColumns = new Map<string, Row<T>[]>();
-  for (const row of rows) {
-    const signature = Object.keys(row).join(',');
-    const group = byColumns.get(signature);
-    if (group === undefined) byColumns.set(signature, [row]);
-    else group.push(row);
-  }
-  const jsonb = new Set(JSONB_COLUMNS[table] ?? []);
-  for (const [signature, group] of byColumns) {
-    const columns = signature.split(',');
-    const list = sql.join(columns.map((column) => sql.id(column)));
-    const json = rowsAsJson(group, columns, jsonb);
-    await sql`
-      INSERT INTO ${sql.table(table)} (${list})
-      SELECT ${list} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${json}::jsonb)
-    `.execute(work.transaction);
-  }
-}
-
-const JSONB_COLUMNS: Partial<Record<keyof DatabaseSchema, readonly string[]>> = {
-  facts: ['envelope'],
-  conflicts: ['event_ids', 'details'],
-  refunds: ['tenders'],
-  shifts: ['denominations'],
-};
-
-/** The rows as one JSON array; jsonb columns already hold JSON text and are embedded as is. */
-function rowsAsJson(rows: readonly object[], columns: readonly string[], jsonb: ReadonlySet<string>): string {
-  const encoded = rows.map((row) => {
-    const values = row as Record<string, unknown>;
-    const fields = columns.map((column) => {
-      const value = values[column];
-      const text = jsonb.has(column) && typeof value === 'string' ? value : JSON.stringify(value ?? null);
-      return `${JSON.stringify(column)}:${text}`;
-    });
-    return `{${fields.join(',')}}`;
-  });
-  return `[${encoded.join(',')}]`;
 }

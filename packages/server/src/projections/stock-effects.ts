@@ -1,7 +1,6 @@
 import { type ConflictDraft, type NegativeLevel, oversellConflict } from '../conflicts/conflict-detection';
 import type { StockMovementReason } from '../database/database-schema';
-import type { TenantWork } from '../database/tenant-transaction';
-import { applyStockMovements, type StockLevelAfter, type StockMovementInput } from '../stock/stock-movements';
+import type { StockLevelAfter, StockMovementInput } from '../stock/stock-movements';
 import type { ProjectionContext } from './projection-context';
 import { assertInvariant, assertStockDelta, isNegativeQuantity } from './projection-invariants';
 
@@ -65,18 +64,6 @@ export function queueStock(
     });
   }
   return unknown;
-}
-
-/**
- * Applies the batch's movements in order through applyStockMovements, the one way stock changes
- * in bulk (movement rows and their levels together, so on-hand is always the sum of movements),
- * and returns the level each movement left: three statements for the whole batch.
- */
-export async function applyQueuedStock(
-  work: TenantWork,
-  queued: readonly QueuedStockMovement[],
-): Promise<StockLevelAfter[]> {
-  return applyStockMovements(work, queued);
 }
 
 export interface PlacedConflict {

@@ -1,6 +1,7 @@
 import { parseQuantity } from '@mostrador/core';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { insertRows } from '../database/bulk-insert';
 import type { StockMovementReason } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
@@ -123,16 +124,49 @@ function numericText(thousandths: number): string {
   return `${sign}${Math.trunc(magnitude / 1000)}.${String(magnitude % 1000).padStart(3, '0')}`;
 }
 
+export interface BatchStockMovement {
+  readonly movement: StockMovementInput;
+  readonly userId: string | null;
+}
+
 /**
- * applyStockMovement for a whole batch, in order, in three statements instead of three per
- * movement (a push of 200 sales moves about a thousand levels). The levels are created if absent,
- * then moved by their totals in one UPDATE; the level after each movement is the level before
- * plus the running sum, computed exactly in thousandths. A movement that may not go negative and
- * would is refused before any movement row is written; the caller's transaction then rolls back.
+ * applyStockMovement for a whole batch, in two steps so that a push can write the movement rows
+ * before it takes the tenant's version lock and move the levels under it. Together they keep
+ * on-hand equal to the sum of the movements; the movement rows' key to their level is checked at
+ * commit (migration 0005), by when `moveStockLevels` has created any level that was missing.
+ *
+ * This step writes the movement rows: one statement for the batch, rows sent as one JSON value.
  */
-export async function applyStockMovements(
+export async function recordStockMovements(
   work: TenantWork,
-  entries: readonly { readonly movement: StockMovementInput; readonly userId: string | null }[],
+  entries: readonly BatchStockMovement[],
+): Promise<void> {
+  await insertRows(
+    work,
+    'stock_movements',
+    entries.map(({ movement, userId }) => ({
+      tenant_id: work.scope.tenantId,
+      id: uuidv7(),
+      warehouse_id: movement.warehouseId,
+      variant_id: movement.variantId,
+      qty_delta: movement.qtyDelta,
+      reason: movement.reason,
+      reference: movement.reference,
+      user_id: userId,
+    })),
+  );
+}
+
+/**
+ * This step moves the levels, in order, in two statements instead of three per movement (a push
+ * of 200 sales moves about a thousand levels). The levels are created if absent, then moved by
+ * their totals in one UPDATE; the level after each movement is the level before plus the running
+ * sum, computed exactly in thousandths. A movement that may not go negative and would is refused;
+ * the caller's transaction then rolls back. Takes the tenant's change version.
+ */
+export async function moveStockLevels(
+  work: TenantWork,
+  entries: readonly BatchStockMovement[],
 ): Promise<StockLevelAfter[]> {
   if (entries.length === 0) return [];
   const { transaction, scope } = work;
@@ -178,7 +212,7 @@ export async function applyStockMovements(
       reserved: thousandthsOf(row.qty_reserved),
     });
   }
-  const levels = entries.map(({ movement }): StockLevelAfter => {
+  return entries.map(({ movement }): StockLevelAfter => {
     const level = running.get(keyOf(movement));
     if (level === undefined) throw new Error('a moved stock level was not updated');
     level.onHand += thousandthsOf(movement.qtyDelta);
@@ -198,20 +232,4 @@ export async function applyStockMovements(
       version,
     };
   });
-  await transaction
-    .insertInto('stock_movements')
-    .values(
-      entries.map(({ movement, userId }) => ({
-        tenant_id: scope.tenantId,
-        id: uuidv7(),
-        warehouse_id: movement.warehouseId,
-        variant_id: movement.variantId,
-        qty_delta: movement.qtyDelta,
-        reason: movement.reason,
-        reference: movement.reference,
-        user_id: userId,
-      })),
-    )
-    .execute();
-  return levels;
 }

@@ -2,18 +2,26 @@ import type { PushResponse } from '@mostrador/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../database/database';
 import { withTenant } from '../database/tenant-transaction';
+import { FolioSeriesMoved } from '../folios/folio-assignment';
 import type { DevicePrincipal } from '../terminals/device-authentication';
 import { type AppendResult, appendBatch, RetryWithPrefix } from './fact-appender';
 import { type VerifiedBatch, verifyBatch } from './push-verification';
 
 /**
  * Bounds the transaction attempts of one push: a lost race with another server instance (the
- * database refused a duplicate) and each retry of a shorter prefix after a projection failure.
- * Eight halvings take a batch of 200 down to one fact.
+ * database refused a duplicate), a transaction the database chose to abort (deadlock or
+ * serialization failure: the lock order makes them unexpected, not impossible), a per-terminal
+ * folio series that moved under the batch, and each retry of a shorter prefix after a projection
+ * failure. Eight halvings take a batch of 200 down to one fact.
  */
 export const PUSH_ATTEMPTS_MAX = 8;
 
-const UNIQUE_VIOLATION = '23505';
+/** PostgreSQL's codes for a transaction worth running again from the start. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  '23505', // unique_violation: another instance stored the same facts first
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
 
 export interface PushDependencies {
   readonly database: Database;
@@ -51,7 +59,7 @@ export async function pushFacts(
         freshLimit = error.freshLimit;
         continue;
       }
-      if (isUniqueViolation(error)) continue;
+      if (isRetryable(error)) continue;
       throw error;
     }
   }
@@ -85,8 +93,8 @@ function pushResponse(result: AppendResult, verified: VerifiedBatch, now: Date):
   return { ...base, outcome: 'applied', rejectedAt: null, reason: null };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION
-  );
+function isRetryable(error: unknown): boolean {
+  if (error instanceof FolioSeriesMoved) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { type FactEnvelope, GENESIS_PREV_HASH, verifyChain, verifyFactSignature } from '@mostrador/core';
+import {
+  canonicalEncode,
+  type FactEnvelope,
+  GENESIS_PREV_HASH,
+  portableSha256Hex,
+  verifyChain,
+  verifyFactSignature,
+} from '@mostrador/core';
 import { describe, expect, it } from 'vitest';
 import { classifyBatch } from './chain-classification';
-import { devicePublicKey, signatureMatches, verifyBatch } from './push-verification';
+import { devicePublicKey, nativeSha256Hex, signatureMatches, verifyBatch } from './push-verification';
 
 interface Vectors {
   keys: { device: { publicKeyHex: string }; forger: { publicKeyHex: string } };
@@ -62,6 +69,20 @@ function sPlusOrder(signature: string): Uint8Array {
 describe('push verification', () => {
   const key = devicePublicKey(deviceKeyHex)!;
   const coreKey = hexToBytesForTest(deviceKeyHex);
+
+  it("hashes with OpenSSL exactly as core's portable SHA-256 does", () => {
+    const inputs = [
+      new Uint8Array(),
+      new TextEncoder().encode('abc'),
+      ...vectors.chain.map((entry) => canonicalEncode(entry.unsignedEnvelope)),
+      Uint8Array.from({ length: 100_000 }, (_, index) => (index * 31) % 256),
+    ];
+    for (const bytes of inputs) expect(nativeSha256Hex(bytes)).toBe(portableSha256Hex(bytes));
+    // The vectors' hashes are the canonical encoding's SHA-256: the native one reproduces them.
+    for (const entry of vectors.chain) {
+      expect(nativeSha256Hex(canonicalEncode(entry.unsignedEnvelope))).toBe(entry.hash);
+    }
+  });
 
   it("accepts exactly the signatures core's strict verifier accepts", () => {
     const candidates: FactEnvelope[] = [];

@@ -1,0 +1,60 @@
+import { type Insertable, sql } from 'kysely';
+import type { DatabaseSchema } from './database-schema';
+import type { TenantWork } from './tenant-transaction';
+
+type Row<T extends keyof DatabaseSchema> = Insertable<DatabaseSchema[T]>;
+
+/**
+ * One INSERT per table for the whole batch. The rows travel as a single JSON parameter expanded by
+ * jsonb_populate_recordset: thousands of values in one parameter instead of one parameter each,
+ * which keeps big batches under PostgreSQL's parameter limit and cheaper to send. Only the
+ * columns the rows carry are written, so the others take their defaults.
+ */
+export async function insertRows<T extends keyof DatabaseSchema & string>(
+  work: TenantWork,
+  table: T,
+  rows: readonly Row<T>[],
+): Promise<void> {
+  // Rows that leave out different columns (to take their defaults) go in separate statements.
+  const byColumns = new Map<string, Row<T>[]>();
+  for (const row of rows) {
+    const signature = Object.keys(row).join(',');
+    const group = byColumns.get(signature);
+    if (group === undefined) byColumns.set(signature, [row]);
+    else group.push(row);
+  }
+  const jsonb = new Set(JSONB_COLUMNS[table] ?? []);
+  for (const [signature, group] of byColumns) {
+    const columns = signature.split(',');
+    const list = sql.join(columns.map((column) => sql.id(column)));
+    // Rows with no pre-encoded JSON column are encoded by one native call, the fastest way.
+    const json = columns.some((column) => jsonb.has(column))
+      ? rowsAsJson(group, columns, jsonb)
+      : JSON.stringify(group);
+    await sql`
+      INSERT INTO ${sql.table(table)} (${list})
+      SELECT ${list} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${json}::jsonb)
+    `.execute(work.transaction);
+  }
+}
+
+const JSONB_COLUMNS: Partial<Record<keyof DatabaseSchema, readonly string[]>> = {
+  facts: ['envelope'],
+  conflicts: ['event_ids', 'details'],
+  refunds: ['tenders'],
+  shifts: ['denominations'],
+};
+
+/** The rows as one JSON array; jsonb columns already hold JSON text and are embedded as is. */
+function rowsAsJson(rows: readonly object[], columns: readonly string[], jsonb: ReadonlySet<string>): string {
+  const encoded = rows.map((row) => {
+    const values = row as Record<string, unknown>;
+    const fields = columns.map((column) => {
+      const value = values[column];
+      const text = jsonb.has(column) && typeof value === 'string' ? value : JSON.stringify(value ?? null);
+      return `${JSON.stringify(column)}:${text}`;
+    });
+    return `{${fields.join(',')}}`;
+  });
+  return `[${encoded.join(',')}]`;
+}
