@@ -1,11 +1,11 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { ConflictDraft } from '../conflicts/conflict-detection';
 import { insertRows } from '../database/bulk-insert';
 import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
 import { type FolioBook, lockFolioBook, saveFolioBook, takeStoreFolio } from '../folios/folio-assignment';
-import { moveStockLevels, recordStockMovements } from '../stock/stock-movements';
+import { moveStockLevels, recordStockMovements, stockLevelsExist } from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
 import { oversells, type QueuedStockMovement } from './stock-effects';
 
@@ -14,10 +14,11 @@ import { oversells, type QueuedStockMovement } from './stock-effects';
  * table by table, one INSERT per table (all lines of all sales in one statement), in three steps
  * so that a tenant's pushes overlap for most of their work:
  *
- * 1. Rows no other transaction waits for (journal, lines, tenders, movements, shifts, voids, cash)
- *    are written with no lock held but the terminal's own.
+ * 1. Every row no other transaction waits for (journal, sales, refunds, lines, tenders, movements,
+ *    shifts, voids, cash) is written with no lock held but the terminal's own, and the foreign
+ *    keys are checked.
  * 2. The folio series the batch numbers in are locked in id order; per-store numbers are taken in
- *    fact order and the sales and refunds that carry them are written.
+ *    fact order and written on the sales and refunds.
  * 3. The tenant's change version is taken (the lock every writer of the tenant takes last, before
  *    stock levels) and the levels move in fact order, because whether a sale oversold depends on
  *    the level each earlier movement left; the oversell conflicts join the others.
@@ -69,14 +70,17 @@ export class PendingWrites {
   }
 
   async flush(work: TenantWork, shifts: ReadonlyMap<string, ShiftState>, folios: FolioBook): Promise<void> {
+    // 1. With no lock but the terminal's. Per-store final folios are written in step 2.
     await insertRows(work, 'facts', this.facts);
-    await recordStockMovements(work, this.stock);
     await insertRows(work, 'shifts', this.openedShiftRows(shifts));
+    await insertRows(work, 'sales', this.sales);
     await insertRows(work, 'sale_lines', this.saleLines);
     await insertRows(work, 'sale_tenders', this.saleTenders);
+    await insertRows(work, 'refunds', this.refunds);
     await insertRows(work, 'refund_lines', this.refundLines);
     await insertRows(work, 'voids', this.voids);
     await insertRows(work, 'cash_movements', this.cashMovements);
+    await recordStockMovements(work, this.stock);
     for (const [saleId, eventId] of this.voidedStoredSales) {
       await work.transaction
         .updateTable('sales')
@@ -85,11 +89,15 @@ export class PendingWrites {
         .execute();
     }
     await this.saveShifts(work, shifts);
+    // The deferred keys (migration 0005) are checked now, outside the locks, unless a movement
+    // needs a level that step 3 creates; then they wait for the commit.
+    if (await stockLevelsExist(work, this.stock)) {
+      await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
+    }
 
+    // 2. The folio series, locked in id order.
     await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
-    this.numberStoreDocuments(folios);
-    await insertRows(work, 'sales', this.sales);
-    await insertRows(work, 'refunds', this.refunds);
+    await writeFinalFolios(work, this.numberStoreDocuments(folios));
     await saveFolioBook(work, folios);
     await insertRows(work, 'folio_assignments', this.folioAssignments);
     if (this.folioAssignmentsIfFree.length > 0) {
@@ -100,6 +108,7 @@ export class PendingWrites {
         .execute();
     }
 
+    // 3. The tenant's change version, then the stock levels in fact order.
     const levels = await moveStockLevels(work, this.stock);
     for (const oversell of oversells(this.stock, levels)) {
       this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
@@ -107,22 +116,16 @@ export class PendingWrites {
     await insertRows(work, 'conflicts', this.conflicts);
   }
 
-  /** Gives each per-store document its number, in fact order, and writes it on its row. */
-  private numberStoreDocuments(folios: FolioBook): void {
-    if (this.storeFolios.length === 0) return;
-    const documents = new Map<string, { final_folio?: string | null }>();
-    for (const sale of this.sales) documents.set(`sale:${sale.id}`, sale);
-    for (const refund of this.refunds) documents.set(`refund:${refund.id}`, refund);
-    for (const request of this.storeFolios) {
+  /** Gives each per-store document its number, in fact order; returns the folios to write. */
+  private numberStoreDocuments(folios: FolioBook): FinalFolio[] {
+    return this.storeFolios.map((request) => {
       const series = folios.get(request.seriesId);
-      const document = documents.get(`${request.documentType}:${request.documentId}`);
-      if (series === undefined || document === undefined) {
+      if (series === undefined) {
         throw new Error(
           `document ${request.documentId} asked for a number in a series the batch did not load`,
         );
       }
       const folio = takeStoreFolio(series);
-      document.final_folio = folio.finalFolio;
       this.folioAssignments.push({
         tenant_id: this.tenantId,
         series_id: series.id,
@@ -136,7 +139,8 @@ export class PendingWrites {
         terminal_id: request.terminalId,
         assigned_at: this.now,
       });
-    }
+      return { documentType: request.documentType, id: request.documentId, finalFolio: folio.finalFolio };
+    });
   }
 
   private openedShiftRows(shifts: ReadonlyMap<string, ShiftState>): Row<'shifts'>[] {
@@ -171,6 +175,27 @@ export class PendingWrites {
         .execute();
       shift.dirty = false;
     }
+  }
+}
+
+interface FinalFolio {
+  readonly documentType: 'sale' | 'refund';
+  readonly id: string;
+  readonly finalFolio: string;
+}
+
+/** Writes per-store final folios on the sales and refunds step 1 inserted: one UPDATE a table. */
+async function writeFinalFolios(work: TenantWork, folios: readonly FinalFolio[]): Promise<void> {
+  for (const documentType of ['sale', 'refund'] as const) {
+    const rows = folios.filter((folio) => folio.documentType === documentType);
+    if (rows.length === 0) continue;
+    const table = documentType === 'sale' ? 'sales' : 'refunds';
+    const json = JSON.stringify(rows.map((row) => ({ id: row.id, final_folio: row.finalFolio })));
+    await sql`
+      UPDATE ${sql.table(table)} AS d SET final_folio = f.final_folio
+      FROM jsonb_to_recordset(${json}::jsonb) AS f(id uuid, final_folio text)
+      WHERE d.id = f.id
+    `.execute(work.transaction);
   }
 }
 

@@ -157,6 +157,27 @@ export async function recordStockMovements(
   );
 }
 
+/** Whether every level the movements move exists already (so their rows' keys can be checked). */
+export async function stockLevelsExist(
+  work: TenantWork,
+  entries: readonly BatchStockMovement[],
+): Promise<boolean> {
+  const keys = new Map<string, { warehouse_id: string; variant_id: string }>();
+  for (const { movement } of entries) {
+    keys.set(`${movement.warehouseId}/${movement.variantId}`, {
+      warehouse_id: movement.warehouseId,
+      variant_id: movement.variantId,
+    });
+  }
+  if (keys.size === 0) return true;
+  const result = await sql<{ count: number }>`
+    SELECT count(*)::int AS count FROM stock_levels l
+    JOIN jsonb_to_recordset(${JSON.stringify([...keys.values()])}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
+      ON l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
+  `.execute(work.transaction);
+  return result.rows[0]?.count === keys.size;
+}
+
 /**
  * This step moves the levels, in order, in two statements instead of three per movement (a push
  * of 200 sales moves about a thousand levels). The levels are created if absent, then moved by

@@ -3,7 +3,7 @@ import * as foundation from './0001-foundation';
 import * as terminalsAndFeed from './0002-terminals-and-feed';
 import * as factsAndProjections from './0003-facts-and-projections';
 import * as terminalHealth from './0004-terminal-health';
-import * as deferredProjectionKeys from './0005-deferred-projection-keys';
+import * as deferredMovementKey from './0005-deferred-movement-key';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,5 +11,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-terminals-and-feed': terminalsAndFeed,
   '0003-facts-and-projections': factsAndProjections,
   '0004-terminal-health': terminalHealth,
-  '0005-deferred-projection-keys': deferredProjectionKeys,
+  '0005-deferred-movement-key': deferredMovementKey,
 };
