@@ -15,11 +15,15 @@ export type ResultValue =
 
 export type ResultRecord = { readonly [key: string]: ResultValue };
 
-export interface BenchmarkReport<Results extends ResultRecord = ResultRecord> {
+export interface BenchmarkReport<
+  Results extends ResultRecord = ResultRecord,
+  Database extends string = 'pglite' | 'postgres',
+> {
   readonly name: string;
   readonly date: string;
   readonly machine: MachineDescription;
-  readonly database: 'pglite' | 'postgres';
+  /** Where the server ran; a benchmark without one (lookup-search) says 'none'. */
+  readonly database: Database;
   readonly parameters: ResultRecord;
   readonly results: Results;
 }

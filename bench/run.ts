@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BOOTSTRAP_FULL, BOOTSTRAP_QUICK, bootstrapTable, runBootstrap } from './bootstrap';
+import { LOOKUP_SEARCH_FULL, LOOKUP_SEARCH_QUICK, lookupSearchTable, runLookupSearch } from './lookup-search';
 import type { BenchmarkReport, ResultRecord } from './report';
 import {
   runServerIngest,
@@ -34,6 +35,8 @@ const USAGE = `usage: npm run bench -- NAME [--quick] [options]
 
   bootstrap         a new terminal activates and loads a tenant: time to ready, bytes, disk
       --products N    products in the tenant (full 22300 ≈ 100k SKUs, quick 300)
+  lookup-search     the till's catalog index alone: build, memory, barcode lookup, text search
+      --products N    products in the catalog (full 22300 ≈ 100k SKUs, quick 300)
 
   --quick           a CI-sized run (under a minute each)
   DATABASE_URL=...  run the server on PostgreSQL instead of PGlite`;
@@ -67,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const products = integerFlag(values.products, 'products');
-  let report: BenchmarkReport<ResultRecord>;
+  let report: BenchmarkReport<ResultRecord, string>;
   let table: string;
   if (name === 'terminal-commit') {
     const base = values.quick ? TERMINAL_COMMIT_QUICK : TERMINAL_COMMIT_FULL;
@@ -109,6 +112,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await runWebPos(options);
     report = result;
     table = webPosTable(result);
+  } else if (name === 'lookup-search') {
+    const base = values.quick ? LOOKUP_SEARCH_QUICK : LOOKUP_SEARCH_FULL;
+    const result = runLookupSearch({ ...base, productCount: products ?? base.productCount, log });
+    report = result;
+    table = lookupSearchTable(result);
   } else {
     process.stderr.write(`unknown benchmark ${name}\n${USAGE}\n`);
     return 2;

@@ -7,3 +7,4 @@ export {
   type CatalogIndex,
   normalizeSearchText,
 } from './catalog/catalog-index';
+export { variantName } from './catalog/catalog-loader';
