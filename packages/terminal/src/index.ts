@@ -37,7 +37,7 @@ export type { TerminalSettings } from './settings/terminal-settings';
 export type { SingleWriterRefusal } from './single-writer/single-writer-refusal';
 export { type LockManagerLike, webLocksWriterLock } from './single-writer/web-locks-writer-lock';
 export { storeHeldWriterLock, type WriterLease, type WriterLock } from './single-writer/writer-lock';
-export type { ItemLookupOutcome } from './state/catalog-lookup';
+export { type ItemLookupOutcome, variantDisplayName } from './state/catalog-lookup';
 export type { EngineStatus } from './status/engine-status';
 export {
   createStorageKey,

@@ -54,12 +54,21 @@ export async function lookupItem(
 }
 
 function lineName(productName: string, variantName: string): string {
-  const trimmedVariant = variantName.trim();
-  const name =
-    trimmedVariant === '' || trimmedVariant === productName
-      ? productName
-      : `${productName} ${trimmedVariant}`;
-  return truncateText(name, LINE_NAME_LENGTH_MAX).trim() || 'Producto';
+  return (
+    truncateText(variantDisplayName(productName, variantName), LINE_NAME_LENGTH_MAX).trim() || 'Producto'
+  );
+}
+
+/**
+ * The name a variant goes by at the till and on the receipt: the product's, with the variant's
+ * when it says more. A variant name that already starts with the product's (the catalog
+ * generator's "Sudadera Ciudad — M / Coral") is used as it is, not after the product's again.
+ */
+export function variantDisplayName(productName: string, variantName: string): string {
+  const product = productName.trim();
+  const variant = variantName.trim();
+  if (variant === '' || variant === product) return product;
+  return product === '' || variant.startsWith(product) ? variant : `${product} ${variant}`;
 }
 
 /** Cuts at a code point boundary: half of a surrogate pair would make the fact unencodable. */

@@ -1,4 +1,4 @@
-import type { TerminalStore } from '@mostrador/terminal';
+import { type TerminalStore, variantDisplayName } from '@mostrador/terminal';
 import { scanEntity } from '../terminal-host/local-state';
 import { buildCatalogIndex, type CatalogEntry, type CatalogIndex } from './catalog-index';
 
@@ -40,11 +40,8 @@ export async function loadCatalogIndex(store: TerminalStore): Promise<CatalogInd
   return buildCatalogIndex(entries);
 }
 
-/** The name a line gets at the till: the product's, with the variant's when it says more. */
-export function variantName(productName: string, variant: string): string {
-  const trimmed = variant.trim();
-  return trimmed === '' || trimmed === productName ? productName : `${productName} ${trimmed}`;
-}
+/** The name a line gets at the till (the terminal's rule, so search and receipt agree). */
+export const variantName = variantDisplayName;
 
 function yieldToUi(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
