@@ -28,8 +28,8 @@ const USAGE = `usage: npm run bench -- NAME [--quick] [options]
   terminal-commit   completeSale latency on the file-store terminal, offline, vs one fsynced write
       --sales N       measured sales (full 500, quick 60)
       --products N    products in the catalog (full 2000, quick 300)
-  server-ingest     facts/s through POST /api/v1/sync/push vs plain multi-row INSERTs
-      --terminals N   terminals pushing at once (default 4)
+  server-ingest     facts/s through POST /api/v1/sync/push vs COPY of the rows it stored
+      --terminals N   terminals pushing at once (full 50, quick 4)
       --facts N       facts per terminal (full 2000, quick 200)
       --products N    products in the catalog (full 2000, quick 300)
 
