@@ -16,6 +16,13 @@ import {
   type TerminalCommitOptions,
   terminalCommitTable,
 } from './terminal-commit';
+import {
+  runTerminalCommitBrowser,
+  TERMINAL_COMMIT_BROWSER_FULL,
+  TERMINAL_COMMIT_BROWSER_QUICK,
+  type TerminalCommitBrowserOptions,
+  terminalCommitBrowserTable,
+} from './terminal-commit-browser';
 import { runWebPos, WEB_POS_FULL, WEB_POS_QUICK, type WebPosOptions, webPosTable } from './web-pos';
 
 /*
@@ -28,6 +35,10 @@ const USAGE = `usage: npm run bench -- NAME [--quick] [options]
   terminal-commit   completeSale latency on the file-store terminal, offline, vs one fsynced write
       --sales N       measured sales (full 500, quick 60)
       --products N    products in the catalog (full 2000, quick 300)
+  terminal-commit-browser
+                    the same in headless Chromium (encrypted IndexedDB) vs one strict IDB write
+      --sales N       measured sales (full 500, quick 60)
+      --products N    products pulled into the browser (full 22300 ≈ 100k SKUs, quick 300)
   server-ingest     facts/s through POST /api/v1/sync/push vs COPY of the rows it stored
       --terminals N   terminals pushing at once (full 50, quick 4)
       --facts N       facts per terminal (full 2000, quick 200)
@@ -83,6 +94,17 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await runTerminalCommit(options);
     report = result;
     table = terminalCommitTable(result);
+  } else if (name === 'terminal-commit-browser') {
+    const base = values.quick ? TERMINAL_COMMIT_BROWSER_QUICK : TERMINAL_COMMIT_BROWSER_FULL;
+    const options: TerminalCommitBrowserOptions = {
+      ...base,
+      sales: integerFlag(values.sales, 'sales') ?? base.sales,
+      productCount: products ?? base.productCount,
+      log,
+    };
+    const result = await runTerminalCommitBrowser(options);
+    report = result;
+    table = terminalCommitBrowserTable(result);
   } else if (name === 'server-ingest') {
     const base = values.quick ? SERVER_INGEST_QUICK : SERVER_INGEST_FULL;
     const options: ServerIngestOptions = {

@@ -57,7 +57,7 @@ import { type ItemLookupOutcome, lookupItem } from './state/catalog-lookup';
 import { readSellingWarehouse, readStore } from './state/state-reader';
 import { type EngineStatus, readEngineStatus } from './status/engine-status';
 import { readGuardAvailability } from './stock-guard/stock-guard';
-import type { TerminalStore } from './storage/terminal-store';
+import type { ReadTransaction, TerminalStore } from './storage/terminal-store';
 import { LOCAL_STORE_FORMAT_VERSION, readValue, storeKeys, writeValue } from './store-layout';
 import { observeConnectivity, readConnectivity } from './sync/connectivity';
 import { type PullOutcome, pullChanges, requestStateReset } from './sync/pull-client';
@@ -342,13 +342,10 @@ class Engine implements TerminalEngine {
 
   async completeSale(request: CompleteSaleRequest) {
     if (!this.isWriter) return singleWriterRefusal();
-    const identity = await this.identity();
-    if (identity === undefined) return refuse('TERMINAL_NOT_ACTIVATED');
     const outcome = await completeSale(
       {
         recorder: this.recorder,
-        storeId: identity.storeId,
-        offline: await this.isOffline(identity.terminalId),
+        isOffline: (transaction, terminalId) => this.isOffline(transaction, terminalId),
       },
       request,
     );
@@ -647,11 +644,12 @@ class Engine implements TerminalEngine {
     return reachedServer;
   }
 
-  private async isOffline(terminalId: string): Promise<boolean> {
-    return this.store.read(async (transaction) => {
-      if ((await readPlannedOffline(transaction, terminalId)).any) return true;
-      return (await readConnectivity(transaction, this.clock())).state === 'offline';
-    });
+  private async isOffline(transaction: ReadTransaction, terminalId: string): Promise<boolean> {
+    const [planned, connectivity] = await Promise.all([
+      readPlannedOffline(transaction, terminalId),
+      readConnectivity(transaction, this.clock()),
+    ]);
+    return planned.any || connectivity.state === 'offline';
   }
 
   private async loadDeviceKey(): Promise<DeviceKey | undefined> {

@@ -44,6 +44,21 @@ export type AuthorizationRefusal =
   | PinRefusal;
 
 /**
+ * authorize without a PIN approval, inside a transaction the caller already holds: a sale reads
+ * its user with everything else it reads, instead of taking the store once more beforehand.
+ */
+export async function authorizeSignedInUser(
+  transaction: ReadTransaction,
+  storeId: string,
+  permission: Permission,
+): Promise<Authorization | AuthorizationRefusal> {
+  const user = await readSessionUser(transaction, storeId);
+  if (user === undefined) return refuse('NOT_LOGGED_IN');
+  if (!roleHasPermission(user.role, permission)) return refuse('APPROVAL_REQUIRED', { permission });
+  return { ok: true, actor: { userId: user.id, approvedByUserId: null }, user, approver: null };
+}
+
+/**
  * The signed-in user may act when their role has the permission; otherwise a user whose role has
  * it approves with a PIN at the till (offline too), and the fact names both.
  */

@@ -65,23 +65,50 @@ export interface RecordingContext {
   readonly deviceTime: Date;
 }
 
+/** Where the next fact of a chain attaches, and the server time it carries. */
+export interface AppendPosition {
+  readonly head: ChainHead;
+  readonly lastServerTime: string | null;
+}
+
 /**
- * Seals the next fact of this terminal's chain and stores it with the new chain head, inside the
- * caller's write transaction, so the fact, its sequence number, the head and whatever the caller
- * projects from it commit together or not at all.
+ * Reads where the next fact attaches. It only reads, so a caller can make these reads while it
+ * decides what the fact says, in the same write transaction, and hand the position to appendFact.
+ */
+export async function readAppendPosition(
+  transaction: ReadTransaction,
+  terminalId: string,
+): Promise<AppendPosition> {
+  const [head, syncStatus] = await Promise.all([
+    readChainHead(transaction, terminalId),
+    readSyncStatus(transaction),
+  ]);
+  if (await transaction.has(storeKeys.fact(terminalId, head.sequence + 1))) {
+    throw new Error(`Outbox invariant broken: fact ${head.sequence + 1} already exists above the chain head`);
+  }
+  return { head, lastServerTime: syncStatus.lastServerTime };
+}
+
+/**
+ * Seals the next fact of this terminal's chain at `position` (read in this same transaction) and
+ * stores it with the new chain head, inside the caller's write transaction, so the fact, its
+ * sequence number, the head and whatever the caller projects from it commit together or not at all.
  */
 export async function appendFact(
   transaction: WriteTransaction,
   context: RecordingContext,
   fact: FactToRecord,
+  position: AppendPosition,
 ): Promise<FactEnvelope> {
   const { identity } = context;
-  const head = await readChainHead(transaction, identity.terminalId);
-  const sequence = head.sequence + 1;
-  if (await transaction.has(storeKeys.fact(identity.terminalId, sequence))) {
-    throw new Error(`Outbox invariant broken: fact ${sequence} already exists above the chain head`);
+  const { head } = position;
+  const current = await readChainHead(transaction, identity.terminalId);
+  if (current.sequence !== head.sequence || current.hash !== head.hash) {
+    throw new Error(
+      `Outbox invariant broken: the chain head moved from ${head.sequence} to ${current.sequence}`,
+    );
   }
-  const syncStatus = await readSyncStatus(transaction);
+  const sequence = head.sequence + 1;
   const envelope = await buildSignedFact(
     {
       protocolVersion: FACT_PROTOCOL_VERSION,
@@ -91,7 +118,7 @@ export async function appendFact(
       terminalId: identity.terminalId,
       sequence,
       deviceTime: context.deviceTime.toISOString(),
-      lastServerTime: syncStatus.lastServerTime,
+      lastServerTime: position.lastServerTime,
       actor: fact.actor,
       payload: fact.payload,
       prevHash: head.hash,

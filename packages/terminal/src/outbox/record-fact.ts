@@ -3,7 +3,7 @@ import { readIdentity, type TerminalIdentity } from '../activation/terminal-iden
 import type { DeviceKey } from '../device-key/device-key-vault';
 import { type Refusal, refuse } from '../engine-outcome';
 import type { TerminalStore, WriteTransaction } from '../storage/terminal-store';
-import { appendFact, type FactToRecord } from './outbox';
+import { appendFact, type FactToRecord, readAppendPosition } from './outbox';
 
 export type RecordingRefusal =
   | Refusal<'TERMINAL_NOT_ACTIVATED'>
@@ -49,12 +49,18 @@ export async function recordFact<Result, Declined extends Refusal>(
       return refusal ?? refuse('TERMINAL_NOT_ACTIVATED');
     }
     const now = recorder.clock();
-    const prepared = await prepare(transaction, identity, now);
+    // Where the fact attaches does not depend on what prepare decides, so both read at once: in
+    // the browser every read is a round trip to IndexedDB.
+    const [prepared, position] = await Promise.all([
+      prepare(transaction, identity, now),
+      readAppendPosition(transaction, identity.terminalId),
+    ]);
     if ('ok' in prepared) return prepared;
     const envelope = await appendFact(
       transaction,
       { identity, deviceKey, eventId: recorder.newId(), deviceTime: now },
       { payload: prepared.payload, actor: prepared.actor },
+      position,
     );
     const result = await prepared.project(transaction, envelope);
     return { ok: true as const, envelope, result };

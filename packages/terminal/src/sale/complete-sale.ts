@@ -10,13 +10,20 @@ import {
   type TenderRefusal,
   type TenderSettlement,
 } from '@mostrador/core';
-import { type AuthorizationRefusal, authorize } from '../auth/session';
+import type { TerminalIdentity } from '../activation/terminal-identity';
+import { type AuthorizationRefusal, authorizeSignedInUser } from '../auth/session';
 import { addShiftCash, readCurrentShift } from '../cash/shift-record';
 import { type Refusal, refuse } from '../engine-outcome';
 import { type FactRecorder, type RecordingRefusal, recordFact } from '../outbox/record-fact';
 import { readSellingWarehouse, readStore, readTenantSettings } from '../state/state-reader';
-import { checkStockGuard, recordGuardEntry, type StockGuardRefusal } from '../stock-guard/stock-guard';
-import { assignSaleFolio } from './folio';
+import {
+  checkStockGuard,
+  type GuardLine,
+  recordGuardEntry,
+  type StockGuardRefusal,
+} from '../stock-guard/stock-guard';
+import type { ReadTransaction } from '../storage/terminal-store';
+import { planSaleFolio, takeSaleFolio } from './folio';
 import { type LocalSale, localSaleFromFact, writeLocalSale } from './local-sale';
 
 export interface CompleteSaleRequest {
@@ -38,9 +45,11 @@ export type CompleteSaleOutcome = { readonly ok: true; readonly sale: LocalSale 
 
 export interface SaleContext {
   readonly recorder: FactRecorder;
-  readonly storeId: string;
-  /** Offline (or planned offline), the stock guard decides; online, the server's stock rules do. */
-  readonly offline: boolean;
+  /**
+   * Offline (or planned offline), the stock guard decides; online, the server's stock rules do.
+   * Read in the sale's own transaction, with everything else the sale reads.
+   */
+  readonly isOffline: (transaction: ReadTransaction, terminalId: string) => Promise<boolean>;
 }
 
 /**
@@ -54,20 +63,16 @@ export async function completeSale(
   request: CompleteSaleRequest,
 ): Promise<CompleteSaleOutcome> {
   const { recorder } = context;
-  if (request.cart.lines.length === 0) return refuse('CART_EMPTY');
-  const authorization = await authorize(
-    recorder.store,
-    context.storeId,
-    'sale.create',
-    undefined,
-    recorder.clock(),
-  );
-  if (!authorization.ok) return authorization;
-
   const recorded = await recordFact(recorder, async (transaction, identity) => {
-    const store = await readStore(transaction, identity.storeId);
-    const tenant = await readTenantSettings(transaction);
-    const warehouse = await readSellingWarehouse(transaction, identity.storeId);
+    if (request.cart.lines.length === 0) return refuse('CART_EMPTY');
+    const guardLines = request.cart.lines.map((line) => ({
+      variantId: line.variantId,
+      sku: line.sku,
+      quantityMilli: line.quantity.quantityMilli,
+    }));
+    const { authorization, offline, store, tenant, warehouse, shift, plannedFolio, blocked } =
+      await readForSale(transaction, identity, context, guardLines);
+    if (!authorization.ok) return authorization;
     if (store === undefined || tenant === undefined || warehouse === undefined)
       return refuse('LOCAL_DATA_NOT_LOADED');
     if (request.cart.currency !== store.currency) {
@@ -78,21 +83,8 @@ export async function completeSale(
       cashRoundingIncrementMinor: store.cashRoundingMinor,
     });
     if (!settled.ok) return settled;
-    const guardLines = totals.lines.map((line) => ({
-      variantId: line.variantId,
-      sku: line.sku,
-      quantityMilli: line.quantity.quantityMilli,
-    }));
-    if (context.offline) {
-      const blocked = await checkStockGuard(transaction, {
-        storeId: identity.storeId,
-        warehouseId: warehouse.id,
-        lines: guardLines,
-      });
-      if (blocked !== undefined) return blocked;
-    }
-    const folio = await assignSaleFolio(transaction, identity.storeId, identity.terminalId);
-    const shift = await readCurrentShift(transaction);
+    if (blocked !== undefined) return blocked;
+    const folio = await takeSaleFolio(transaction, plannedFolio);
     const payload: SaleCompleted = {
       type: 'SaleCompleted',
       saleId: recorder.newId(),
@@ -110,7 +102,7 @@ export async function completeSale(
       tenders: factTenders(request.tenders),
       changeMinor: settled.settlement.changeDue.amountMinor,
       cashRoundingMinor: settled.settlement.cashRoundingDifference.amountMinor,
-      offline: context.offline,
+      offline,
     };
     return {
       payload,
@@ -128,6 +120,42 @@ export async function completeSale(
   });
   if (!recorded.ok) return recorded;
   return { ok: true, sale: recorded.result };
+}
+
+/**
+ * Everything a sale reads before it writes, read at once: in the browser each read is a round trip
+ * to IndexedDB, and reads that do not wait for one another share the trip. The stock guard starts
+ * as soon as it knows the warehouse, while the folio is still being read; the folio is only read
+ * here, and its counter moves once every check has passed, so a refused sale leaves no gap.
+ */
+async function readForSale(
+  transaction: ReadTransaction,
+  identity: TerminalIdentity,
+  context: SaleContext,
+  guardLines: readonly (GuardLine & { readonly sku: string })[],
+) {
+  const offlineReading = context.isOffline(transaction, identity.terminalId);
+  const warehouseReading = readSellingWarehouse(transaction, identity.storeId);
+  const guardChecking = Promise.all([offlineReading, warehouseReading]).then(([offline, warehouse]) =>
+    offline && warehouse !== undefined
+      ? checkStockGuard(transaction, {
+          storeId: identity.storeId,
+          warehouseId: warehouse.id,
+          lines: guardLines,
+        })
+      : undefined,
+  );
+  const [authorization, store, tenant, shift, plannedFolio, offline, warehouse, blocked] = await Promise.all([
+    authorizeSignedInUser(transaction, identity.storeId, 'sale.create'),
+    readStore(transaction, identity.storeId),
+    readTenantSettings(transaction),
+    readCurrentShift(transaction),
+    planSaleFolio(transaction, identity.storeId, identity.terminalId),
+    offlineReading,
+    warehouseReading,
+    guardChecking,
+  ]);
+  return { authorization, store, tenant, shift, plannedFolio, offline, warehouse, blocked };
 }
 
 function saleLines(totals: CartTotals, warehouseId: string, newId: () => string): SaleCompleted['lines'] {

@@ -36,8 +36,11 @@ export async function readPlannedOffline(
   transaction: ReadTransaction,
   terminalId: string | undefined,
 ): Promise<{ readonly atTill: boolean; readonly fromServer: boolean; readonly any: boolean }> {
-  const atTill = (await readTerminalSettings(transaction)).plannedOffline;
-  const fromServer =
-    terminalId !== undefined && (await readServerTerminal(transaction, terminalId))?.plannedOffline === true;
+  const [settings, serverTerminal] = await Promise.all([
+    readTerminalSettings(transaction),
+    terminalId === undefined ? undefined : readServerTerminal(transaction, terminalId),
+  ]);
+  const atTill = settings.plannedOffline;
+  const fromServer = serverTerminal?.plannedOffline === true;
   return { atTill, fromServer, any: atTill || fromServer };
 }

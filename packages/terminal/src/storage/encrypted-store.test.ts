@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VALUE_BYTES_MAX } from './buffered-write-transaction';
 import { createStorageKey, encryptValues } from './encrypted-store';
 import { type FileStore, openFileStore } from './file-store';
 import { createMemoryStore } from './memory-store';
@@ -172,6 +173,35 @@ describe('encrypted store', () => {
       otherKey.read((transaction) => transaction.get('future')),
       'FORMAT_UNSUPPORTED',
     );
+  });
+
+  it('encrypts while the work goes on: reads see the puts at once, and a value that fails once sealed fails the whole write', async () => {
+    const inner = createMemoryStore();
+    const store = encryptValues(inner, key);
+    const seen = await store.write(async (transaction) => {
+      await transaction.put('sale/1', { total: 10 });
+      await transaction.put('sale/2', { total: 20 });
+      await transaction.delete('sale/2');
+      return [
+        await transaction.get('sale/1'),
+        await transaction.has('sale/2'),
+        await transaction.count('sale/'),
+      ];
+    });
+    expect(seen).toEqual([{ total: 10 }, false, 1]);
+    expect((await rawValue(inner, 'sale/1')).v).toBe(1);
+    // Under the plaintext limit, over it once base64 grows the ciphertext by a third.
+    const growsTooLarge = 'x'.repeat(Math.ceil((VALUE_BYTES_MAX * 3) / 4) + 1_000);
+    await expectStoreError(
+      store.write(async (transaction) => {
+        await transaction.put('sale/3', { total: 30 });
+        await transaction.put('large', growsTooLarge);
+      }),
+      'TOO_LARGE',
+    );
+    expect(await store.read((transaction) => transaction.scan({ prefix: '' }))).toEqual([
+      ['sale/1', { total: 10 }],
+    ]);
   });
 
   it('makes keys WebCrypto will not export', async () => {

@@ -1,4 +1,5 @@
 import { copyJsonValue } from './json-value';
+import { assertStoreKey } from './scan-range';
 import type {
   JsonValue,
   ReadTransaction,
@@ -36,6 +37,8 @@ import { TerminalStoreError } from './terminal-store-error';
 export const ENCRYPTED_VALUE_VERSION = 1;
 
 const IV_BYTES = 12;
+/** Encryptions one write keeps in flight before it waits for them: bounds memory in a large import. */
+const PENDING_SEALS_MAX = 256;
 const ADDITIONAL_DATA_LABEL = 'mostrador-terminal-store-value/v1\u0000';
 
 /** A new AES-GCM 256 key that WebCrypto will use but never export. */
@@ -50,7 +53,17 @@ export async function createStorageKey(): Promise<CryptoKey> {
 export function encryptValues(inner: TerminalStore, key: CryptoKey): TerminalStore {
   return {
     read: (work) => inner.read((transaction) => work(new DecryptingReadTransaction(transaction, key))),
-    write: (work) => inner.write((transaction) => work(new EncryptingWriteTransaction(transaction, key))),
+    write: (work) =>
+      inner.write(async (transaction) => {
+        const encrypting = new EncryptingWriteTransaction(transaction, key);
+        try {
+          const result = await work(encrypting);
+          await encrypting.flush();
+          return result;
+        } finally {
+          encrypting.finish();
+        }
+      }),
     usage: () => inner.usage(),
     close: () => inner.close(),
   };
@@ -59,12 +72,12 @@ export function encryptValues(inner: TerminalStore, key: CryptoKey): TerminalSto
 class DecryptingReadTransaction implements ReadTransaction {
   constructor(
     private readonly inner: ReadTransaction,
-    protected readonly key: CryptoKey,
+    private readonly key: CryptoKey,
   ) {}
 
   async get(recordKey: string): Promise<JsonValue | undefined> {
     const sealed = await this.inner.get(recordKey);
-    return sealed === undefined ? undefined : openValue(this.key, recordKey, sealed);
+    return sealed === undefined ? undefined : JSON.parse(await openValue(this.key, recordKey, sealed));
   }
 
   has(recordKey: string): Promise<boolean> {
@@ -77,7 +90,7 @@ class DecryptingReadTransaction implements ReadTransaction {
       entries.map(
         async ([recordKey, sealed]): Promise<[string, JsonValue]> => [
           recordKey,
-          await openValue(this.key, recordKey, sealed),
+          JSON.parse(await openValue(this.key, recordKey, sealed)),
         ],
       ),
     );
@@ -88,22 +101,132 @@ class DecryptingReadTransaction implements ReadTransaction {
   }
 }
 
-class EncryptingWriteTransaction extends DecryptingReadTransaction implements WriteTransaction {
+/** A put whose encryption is under way, or a delete, not yet handed to the inner transaction. */
+type PendingChange = { readonly recordKey: string; readonly sealing: Promise<JsonValue> | 'deleted' };
+
+/**
+ * A write transaction that encrypts in the background. Each WebCrypto call is an asynchronous
+ * round trip, so `put` starts the encryption and returns; the sealed values reach the inner
+ * transaction in the order they were put when a scan or count needs the merged view, and at the
+ * latest when the work is done (`flush`). Reads of the transaction's own writes are answered
+ * from their JSON text, and values read from the committed state are kept for the rest of the
+ * transaction: a write has the store to itself until it resolves (writes are serialised and
+ * exclusive across tabs too), so the committed state cannot change under it.
+ */
+class EncryptingWriteTransaction implements WriteTransaction {
+  /** This transaction's own writes as JSON text, or deleted. */
+  private readonly written = new Map<string, string | 'deleted'>();
+  /** Committed values already read, as JSON text, so a second read costs no round trip. */
+  private readonly committed = new Map<string, Promise<string | undefined>>();
+  private pending: PendingChange[] = [];
+  private flushed: Promise<void> = Promise.resolve();
+  private finished = false;
+
   constructor(
-    private readonly innerWrite: WriteTransaction,
-    key: CryptoKey,
-  ) {
-    super(innerWrite, key);
+    private readonly inner: WriteTransaction,
+    private readonly key: CryptoKey,
+  ) {}
+
+  async get(recordKey: string): Promise<JsonValue | undefined> {
+    this.assertOpen();
+    assertStoreKey(recordKey);
+    const text = this.written.get(recordKey) ?? (await this.readCommitted(recordKey));
+    this.assertOpen();
+    return text === undefined || text === 'deleted' ? undefined : JSON.parse(text);
+  }
+
+  async has(recordKey: string): Promise<boolean> {
+    this.assertOpen();
+    assertStoreKey(recordKey);
+    const written = this.written.get(recordKey);
+    if (written !== undefined) return written !== 'deleted';
+    const reading = this.committed.get(recordKey);
+    return reading === undefined ? this.inner.has(recordKey) : (await reading) !== undefined;
+  }
+
+  async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
+    await this.flush();
+    const entries = await this.inner.scan(options);
+    return Promise.all(
+      entries.map(async ([recordKey, sealed]): Promise<[string, JsonValue]> => {
+        const written = this.written.get(recordKey);
+        const text =
+          written === undefined || written === 'deleted'
+            ? await openValue(this.key, recordKey, sealed)
+            : written;
+        return [recordKey, JSON.parse(text)];
+      }),
+    );
+  }
+
+  async count(prefix: string): Promise<number> {
+    await this.flush();
+    return this.inner.count(prefix);
   }
 
   async put(recordKey: string, value: JsonValue): Promise<void> {
+    this.assertOpen();
+    assertStoreKey(recordKey);
     // Checked before encrypting: JSON.stringify would otherwise turn NaN into null and drop undefined.
     const plaintext = JSON.stringify(copyJsonValue(value).value);
-    await this.innerWrite.put(recordKey, await sealValue(this.key, recordKey, plaintext));
+    const sealing = sealValue(this.key, recordKey, plaintext);
+    // Rejections are reported by flush; until then the promise must not count as unhandled.
+    sealing.catch(() => undefined);
+    this.written.set(recordKey, plaintext);
+    this.pending.push({ recordKey, sealing });
+    if (this.pending.length >= PENDING_SEALS_MAX) await this.flush();
   }
 
-  delete(recordKey: string): Promise<void> {
-    return this.innerWrite.delete(recordKey);
+  async delete(recordKey: string): Promise<void> {
+    this.assertOpen();
+    assertStoreKey(recordKey);
+    this.written.set(recordKey, 'deleted');
+    this.pending.push({ recordKey, sealing: 'deleted' });
+  }
+
+  /** Hands every change so far to the inner transaction, in order, once its encryption is done. */
+  flush(): Promise<void> {
+    this.assertOpen();
+    const changes = this.pending;
+    this.pending = [];
+    // Chained, so a scan that flushes while an earlier flush still waits sees both applied.
+    this.flushed = this.flushed.then(() => this.apply(changes));
+    return this.flushed;
+  }
+
+  /** Ends the transaction: any later use throws, as the inner transaction's would. */
+  finish(): void {
+    this.finished = true;
+    this.pending = [];
+  }
+
+  private async apply(changes: readonly PendingChange[]): Promise<void> {
+    const sealed = await Promise.all(changes.map((change) => change.sealing));
+    for (const [index, change] of changes.entries()) {
+      const value = sealed[index]!;
+      if (value === 'deleted') await this.inner.delete(change.recordKey);
+      else await this.inner.put(change.recordKey, value);
+    }
+  }
+
+  private readCommitted(recordKey: string): Promise<string | undefined> {
+    let reading = this.committed.get(recordKey);
+    if (reading === undefined) {
+      reading = this.inner
+        .get(recordKey)
+        .then((sealed) => (sealed === undefined ? undefined : openValue(this.key, recordKey, sealed)));
+      this.committed.set(recordKey, reading);
+    }
+    return reading;
+  }
+
+  private assertOpen(): void {
+    if (this.finished) {
+      throw new TerminalStoreError(
+        'TRANSACTION_FINISHED',
+        'this write transaction was used after its work finished',
+      );
+    }
   }
 }
 
@@ -117,7 +240,8 @@ async function sealValue(key: CryptoKey, recordKey: string, plaintext: string): 
   return { v: ENCRYPTED_VALUE_VERSION, iv: toBase64(iv), ct: toBase64(new Uint8Array(ciphertext)) };
 }
 
-async function openValue(key: CryptoKey, recordKey: string, sealed: JsonValue): Promise<JsonValue> {
+/** The value's JSON text, once it authenticates under this key and record key. */
+async function openValue(key: CryptoKey, recordKey: string, sealed: JsonValue): Promise<string> {
   const { iv, ciphertext } = parseSealed(recordKey, sealed);
   let plaintext: ArrayBuffer;
   try {
@@ -133,7 +257,7 @@ async function openValue(key: CryptoKey, recordKey: string, sealed: JsonValue): 
       { cause: error },
     );
   }
-  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext)) as JsonValue;
+  return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
 }
 
 function parseSealed(

@@ -23,9 +23,9 @@ import { TerminalStoreError } from './terminal-store-error';
  * therefore buffered (BufferedWriteTransaction, as in the other adapters) and committed in one
  * readwrite transaction with durability 'strict' (Chromium's default is 'relaxed', which can lose a
  * committed transaction in a power cut); `write` resolves on that transaction's `complete` event.
- * Reads inside a transaction each use a short readonly transaction; what keeps them consistent is
- * the turn-taking: this instance's read-write lock and, across tabs of the same origin, a Web Lock
- * named after the database.
+ * Reads inside a transaction use short readonly transactions, shared while the browser keeps one
+ * open; what keeps them consistent is the turn-taking: this instance's read-write lock and, across
+ * tabs of the same origin, a Web Lock named after the database.
  *
  * Database layout, version 1: object store "entries", out-of-line string keys, no indexes.
  */
@@ -167,19 +167,21 @@ class BrowserIndexedDbStore implements IndexedDbStore {
 
 class IndexedDbReadTransaction implements FinishableReadTransaction {
   private finished = false;
+  /** The readonly transaction of the last request, reused while the browser keeps it active. */
+  private current: IDBTransaction | undefined;
 
   constructor(private readonly database: IDBDatabase) {}
 
   async get(key: string): Promise<JsonValue | undefined> {
     this.assertOpen();
     assertStoreKey(key);
-    return (await settle(this.objectStore().get(key))) as JsonValue | undefined;
+    return (await settle(this.request((store) => store.get(key)))) as JsonValue | undefined;
   }
 
   async has(key: string): Promise<boolean> {
     this.assertOpen();
     assertStoreKey(key);
-    return (await settle(this.objectStore().count(key))) > 0;
+    return (await settle(this.request((store) => store.count(key)))) > 0;
   }
 
   async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
@@ -189,16 +191,30 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     if (keyRange === 'empty' || range.limit === 0) {
       return [];
     }
-    const store = this.objectStore();
+    const count = range.limit ?? undefined;
+    const records = this.request((store) =>
+      hasGetAllRecords(store)
+        ? store.getAllRecords({ query: keyRange ?? null, count, direction: range.reverse ? 'prev' : 'next' })
+        : undefined,
+    );
+    if (records !== undefined) {
+      return (await settle(records)).map((record) => [
+        record.primaryKey as string,
+        record.value as JsonValue,
+      ]);
+    }
     if (range.reverse) {
-      return collectBackwards(store, keyRange, range.limit);
+      return collectBackwards(
+        this.request((store) => store.openCursor(keyRange, 'prev')),
+        range.limit,
+      );
     }
     // Both requests run in one readonly transaction, so keys and values come from the same state.
-    const count = range.limit ?? undefined;
-    const [keys, values] = await Promise.all([
-      settle(store.getAllKeys(keyRange, count)),
-      settle(store.getAll(keyRange, count)),
+    const [keysRequest, valuesRequest] = this.request((store) => [
+      store.getAllKeys(keyRange, count),
+      store.getAll(keyRange, count),
     ]);
+    const [keys, values] = await Promise.all([settle(keysRequest), settle(valuesRequest)]);
     if (keys.length !== values.length) {
       throw new TerminalStoreError('STORE_FAILED', 'IndexedDB returned different numbers of keys and values');
     }
@@ -209,15 +225,32 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     this.assertOpen();
     assertStoreKey(prefix);
     const keyRange = toKeyRange({ prefix, startAfter: null, limit: null, reverse: false });
-    return keyRange === 'empty' ? 0 : settle(this.objectStore().count(keyRange));
+    return keyRange === 'empty' ? 0 : settle(this.request((store) => store.count(keyRange)));
   }
 
   finish(): void {
     this.finished = true;
   }
 
-  private objectStore(): IDBObjectStore {
-    return this.database.transaction(OBJECT_STORE_NAME, 'readonly').objectStore(OBJECT_STORE_NAME);
+  /**
+   * Makes requests in the last readonly transaction while the browser still takes requests in it,
+   * else in a new one. The browser commits a readonly transaction once a task ends with none of
+   * its requests pending, so reads issued together (Promise.all) and reads that follow one another
+   * quickly share it instead of setting up one each; a request on a committed or inactive one
+   * throws before anything is sent, and the next transaction takes it.
+   */
+  private request<T>(make: (store: IDBObjectStore) => T): T {
+    const current = this.current;
+    if (current !== undefined) {
+      try {
+        return make(current.objectStore(OBJECT_STORE_NAME));
+      } catch (error) {
+        if (!isInactiveTransaction(error)) throw error;
+      }
+    }
+    const transaction = this.database.transaction(OBJECT_STORE_NAME, 'readonly');
+    this.current = transaction;
+    return make(transaction.objectStore(OBJECT_STORE_NAME));
   }
 
   private assertOpen(): void {
@@ -228,6 +261,23 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
       );
     }
   }
+}
+
+/**
+ * getAllRecords (IndexedDB 3; Chromium 141 and later): keys and values of a range in one request,
+ * in either direction, where older browsers need two requests or a cursor step per entry.
+ * TypeScript's DOM types do not have it yet.
+ */
+interface RecordsObjectStore extends IDBObjectStore {
+  getAllRecords(options: {
+    query: IDBKeyRange | null;
+    count?: number;
+    direction: IDBCursorDirection;
+  }): IDBRequest<{ key: IDBValidKey; primaryKey: IDBValidKey; value: unknown }[]>;
+}
+
+function hasGetAllRecords(store: IDBObjectStore): store is RecordsObjectStore {
+  return typeof (store as Partial<RecordsObjectStore>).getAllRecords === 'function';
 }
 
 /** Readers share a Web Lock; a writer holds it alone. */
@@ -285,13 +335,11 @@ function toKeyRange(range: ScanRange): IDBKeyRange | undefined | 'empty' {
 }
 
 function collectBackwards(
-  store: IDBObjectStore,
-  keyRange: IDBKeyRange | undefined,
+  request: IDBRequest<IDBCursorWithValue | null>,
   limit: number | null,
 ): Promise<[string, JsonValue][]> {
   return new Promise((resolve, reject) => {
     const entries: [string, JsonValue][] = [];
-    const request = store.openCursor(keyRange, 'prev');
     request.onsuccess = () => {
       const cursor = request.result;
       if (cursor === null) {
@@ -335,6 +383,14 @@ function commit(database: IDBDatabase, changes: TransactionChanges): Promise<voi
       }
     }
   });
+}
+
+/** What a request on a transaction that can no longer take one throws: nothing was sent. */
+function isInactiveTransaction(error: unknown): boolean {
+  return (
+    error instanceof DOMException &&
+    (error.name === 'TransactionInactiveError' || error.name === 'InvalidStateError')
+  );
 }
 
 function settle<T>(request: IDBRequest<T>): Promise<T> {

@@ -1,0 +1,424 @@
+import { type Cart, cartTotals, money, type Tender } from '@mostrador/core';
+import {
+  browserDeviceKeyVault,
+  createStorageKey,
+  encryptValues,
+  fetchTransport,
+  openIndexedDbStore,
+  openTerminalEngine,
+  type TerminalEngine,
+  type TerminalStore,
+  type Transport,
+  type WriteTransaction,
+  webLocksWriterLock,
+} from '@mostrador/terminal';
+
+/*
+ * The page's script for terminal-commit-browser (bundled by terminal-commit-browser.ts): the real
+ * engine on the encrypted IndexedDB store, as the web POS opens it, driven from Node through
+ * `window.mostradorCommitBench`. The sales and the floor writes run here, in the page, so no
+ * round trip to Node is inside a measured interval.
+ */
+export interface CommitBenchHarness {
+  open(): Promise<void>;
+  /** Activation with its first pull of the whole catalog, then the manager's PIN sign-in. */
+  activate(request: ActivationDetails): Promise<{ activationMs: number }>;
+  goOffline(): Promise<void>;
+  /** One sale, with its writes, WebCrypto calls and IndexedDB transactions in completeSale counted. */
+  anatomyOfOneSale(skus: readonly string[]): Promise<SaleAnatomy>;
+  /** Sales, each followed by the two floor writes (none while warming up). */
+  runSales(request: SalesRequest): Promise<SalesSamples>;
+  status(): Promise<{ pendingCount: number; online: boolean; requestsSent: number }>;
+}
+
+export interface CommitBenchWindow {
+  mostradorCommitBench: CommitBenchHarness;
+}
+
+export interface ActivationDetails {
+  readonly tenant: string;
+  readonly email: string;
+  readonly password: string;
+  readonly storeId: string;
+  readonly pin: string;
+}
+
+export interface SalesRequest {
+  readonly skus: readonly string[];
+  readonly count: number;
+  /**
+   * The sizes (key and sealed JSON) of the values one sale's transaction puts: the floor writes
+   * their sum as one value, the second floor writes them as they are. Empty for warm-up sales
+   * with no floor write in between.
+   */
+  readonly valueBytes: readonly number[];
+}
+
+export interface SalesSamples {
+  readonly ringMs: number[];
+  readonly completeSaleMs: number[];
+  readonly floorMs: number[];
+  readonly floorSameKeysMs: number[];
+}
+
+export type SaleAnatomy = {
+  /** Keys the sale's write transaction put, and the bytes it handed IndexedDB (keys + sealed JSON). */
+  readonly keysPut: number;
+  readonly keysDeleted: number;
+  readonly bytesWritten: number;
+  /** Each put's key and sealed JSON, in the order the sale put them. */
+  readonly valueBytes: number[];
+  /** During completeSale as a whole (its reads before the write included). */
+  readonly encryptCalls: number;
+  readonly decryptCalls: number;
+  readonly signCalls: number;
+  readonly readonlyTransactions: number;
+  readonly readwriteTransactions: number;
+  /** IndexedDB read requests (get, count, getAll…): the storage process answers them one by one. */
+  readonly readRequests: number;
+  /** Web Locks taken: each store read or write takes one, so tabs take turns. */
+  readonly webLocks: number;
+};
+
+const TERMINAL_DATABASE = 'mostrador-bench-terminal';
+const DEVICE_KEY_DATABASE = 'mostrador-bench-device-key';
+const FLOOR_DATABASE = 'mostrador-bench-floor';
+const FLOOR_OBJECT_STORE = 'entries';
+const LINES_PER_SALE = 5;
+const REQUEST_TIMEOUT_MS = 60_000;
+/** What a card tender adds beyond the total so that cash change is due. */
+const CASH_OVER_MINOR = 50_000;
+
+/** The link to the server, which the benchmark cuts before measuring; it counts what was sent. */
+interface Link {
+  online: boolean;
+  requestsSent: number;
+  readonly transport: Transport;
+}
+
+function createLink(origin: string): Link {
+  const inner = fetchTransport(origin, { timeoutMs: REQUEST_TIMEOUT_MS });
+  const link: Link = {
+    online: true,
+    requestsSent: 0,
+    transport: async (request) => {
+      link.requestsSent += 1;
+      if (!link.online) throw new TypeError('Failed to fetch: network is down (benchmark link offline)');
+      return inner(request);
+    },
+  };
+  return link;
+}
+
+/** Sees the writes of a transaction it is asked to watch; otherwise passes the store through untouched. */
+interface WriteRecorder {
+  readonly store: TerminalStore;
+  record<T>(during: () => Promise<T>): Promise<{ result: T; writes: RecordedWrites }>;
+}
+
+interface RecordedWrites {
+  readonly puts: { key: string; bytes: number }[];
+  deletes: number;
+}
+
+function recordWrites(inner: TerminalStore): WriteRecorder {
+  let recording: RecordedWrites | null = null;
+  const store: TerminalStore = {
+    read: (work) => inner.read(work),
+    write: (work) => {
+      const writes = recording;
+      if (writes === null) return inner.write(work);
+      return inner.write((transaction) => work(recordingTransaction(transaction, writes)));
+    },
+    usage: () => inner.usage(),
+    close: () => inner.close(),
+  };
+  return {
+    store,
+    async record(during) {
+      const writes: RecordedWrites = { puts: [], deletes: 0 };
+      recording = writes;
+      try {
+        return { result: await during(), writes };
+      } finally {
+        recording = null;
+      }
+    },
+  };
+}
+
+function recordingTransaction(inner: WriteTransaction, writes: RecordedWrites): WriteTransaction {
+  return {
+    get: (key) => inner.get(key),
+    has: (key) => inner.has(key),
+    scan: (options) => inner.scan(options),
+    count: (prefix) => inner.count(prefix),
+    put: (key, value) => {
+      // What reaches IndexedDB: the sealed value as JSON (ASCII: base64 and field names) and its key.
+      writes.puts.push({ key, bytes: key.length + JSON.stringify(value).length });
+      return inner.put(key, value);
+    },
+    delete: (key) => {
+      writes.deletes += 1;
+      return inner.delete(key);
+    },
+  };
+}
+
+interface CallCounts {
+  encrypt: number;
+  decrypt: number;
+  sign: number;
+  readonly: number;
+  readwrite: number;
+  readRequests: number;
+  webLocks: number;
+}
+
+/** The IndexedDB requests that read: each is a round trip to the browser's storage process. */
+const READ_REQUESTS = ['get', 'getAll', 'getAllKeys', 'getAllRecords', 'count', 'openCursor'] as const;
+
+/**
+ * Counts WebCrypto, IndexedDB and Web Locks calls while `during` runs, by wrapping the page's own
+ * prototypes, and puts them back afterwards.
+ */
+async function countPlatformCalls<T>(during: () => Promise<T>): Promise<{ result: T; counts: CallCounts }> {
+  const counts: CallCounts = {
+    encrypt: 0,
+    decrypt: 0,
+    sign: 0,
+    readonly: 0,
+    readwrite: 0,
+    readRequests: 0,
+    webLocks: 0,
+  };
+  const restore = [
+    countCalls(SubtleCrypto.prototype, 'encrypt', () => {
+      counts.encrypt += 1;
+    }),
+    countCalls(SubtleCrypto.prototype, 'decrypt', () => {
+      counts.decrypt += 1;
+    }),
+    countCalls(SubtleCrypto.prototype, 'sign', () => {
+      counts.sign += 1;
+    }),
+    countCalls(IDBDatabase.prototype, 'transaction', (args) => {
+      if (args[1] === 'readwrite') counts.readwrite += 1;
+      else counts.readonly += 1;
+    }),
+    countCalls(LockManager.prototype, 'request', () => {
+      counts.webLocks += 1;
+    }),
+    ...READ_REQUESTS.filter((name) => name in IDBObjectStore.prototype).map((name) =>
+      countCalls(IDBObjectStore.prototype, name, () => {
+        counts.readRequests += 1;
+      }),
+    ),
+  ];
+  try {
+    return { result: await during(), counts };
+  } finally {
+    for (const undo of restore) undo();
+  }
+}
+
+/** Wraps one method of a prototype so every call is seen first; returns what undoes it. */
+function countCalls(prototype: object, name: string, seen: (args: unknown[]) => void): () => void {
+  const target = prototype as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[name]!;
+  target[name] = function (this: unknown, ...args: unknown[]) {
+    seen(args);
+    return original.apply(this, args);
+  };
+  return () => {
+    target[name] = original;
+  };
+}
+
+/** Half the total on a card, the rest in cash with a note larger than needed, so change is due. */
+function cardAndCash(cart: Cart): Tender[] {
+  const totalMinor = cartTotals(cart, { pricesIncludeTax: true }).total.amountMinor;
+  const cardMinor = Math.floor(totalMinor / 2);
+  return [
+    { kind: 'card', amount: money(cardMinor, cart.currency), reference: 'AUTH-BENCH' },
+    { kind: 'cash', amount: money(totalMinor - cardMinor + CASH_OVER_MINOR, cart.currency) },
+  ];
+}
+
+/** Rings sales of LINES_PER_SALE distinct SKUs, walking the list so no SKU runs out of stock. */
+function saleRinger(engine: TerminalEngine) {
+  let next = 0;
+  const ringCart = async (skus: readonly string[]): Promise<Cart> => {
+    const opened = await engine.newCart();
+    if (!opened.ok) throw new Error(`newCart: ${opened.code}`);
+    let cart: Cart = opened.cart;
+    for (let line = 0; line < LINES_PER_SALE; line += 1) {
+      const sku = skus[next % skus.length]!;
+      next += 1;
+      const added = await engine.addToCart(cart, { code: sku });
+      if (!('cart' in added)) throw new Error(`add ${sku}: ${JSON.stringify(added)}`);
+      cart = added.cart as Cart;
+    }
+    return cart;
+  };
+  const complete = async (cart: Cart): Promise<void> => {
+    const sold = await engine.completeSale({ cart, tenders: cardAndCash(cart) });
+    if (!sold.ok) throw new Error(`completeSale refused: ${JSON.stringify(sold)}`);
+  };
+  return {
+    ringCart,
+    complete,
+    async timed(skus: readonly string[]): Promise<{ ringMs: number; completeSaleMs: number }> {
+      const ringStarted = performance.now();
+      const cart = await ringCart(skus);
+      const saleStarted = performance.now();
+      await complete(cart);
+      const saleEnded = performance.now();
+      return { ringMs: saleStarted - ringStarted, completeSaleMs: saleEnded - saleStarted };
+    },
+  };
+}
+
+function openFloorDatabase(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(FLOOR_DATABASE, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(FLOOR_OBJECT_STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error(`could not open ${FLOOR_DATABASE}`));
+  });
+}
+
+/** Random base64, as incompressible as a ciphertext, so the storage engine's compression gains nothing on either. */
+function randomBase64(chars: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil((chars * 3) / 4)));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).slice(0, chars);
+}
+
+/**
+ * The floors: one bare readwrite transaction, durability 'strict', putting values shaped like
+ * sealed values whose keys and JSON are `valueBytes` long, under new keys each time so the
+ * database grows as the terminal's does. The values are made before the clock starts.
+ */
+function floorWriter(database: IDBDatabase) {
+  let written = 0;
+  const shellChars = JSON.stringify({ v: 1, iv: 'AAAAAAAAAAAAAAAA', ct: '' }).length;
+  return async (valueBytes: readonly number[]): Promise<number> => {
+    written += 1;
+    const prefix = `floor/${String(written).padStart(12, '0')}/`;
+    const entries = valueBytes.map((bytes, index) => {
+      const key = `${prefix}${String(index).padStart(3, '0')}`;
+      const ct = randomBase64(Math.max(0, bytes - key.length - shellChars));
+      return [key, { v: 1, iv: randomBase64(16), ct }] as const;
+    });
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const transaction = database.transaction(FLOOR_OBJECT_STORE, 'readwrite', { durability: 'strict' });
+      transaction.oncomplete = () => resolve();
+      transaction.onabort = () => reject(transaction.error ?? new Error('the floor write aborted'));
+      const store = transaction.objectStore(FLOOR_OBJECT_STORE);
+      for (const [key, value] of entries) store.put(value, key);
+    });
+    return performance.now() - started;
+  };
+}
+
+function createHarness(): CommitBenchHarness {
+  const link = createLink(location.origin);
+  let engine: TerminalEngine | undefined;
+  let recorder: WriteRecorder | undefined;
+  let ring: ReturnType<typeof saleRinger> | undefined;
+  let floorWrite: ReturnType<typeof floorWriter> | undefined;
+  const opened = () => {
+    if (engine === undefined || recorder === undefined || ring === undefined || floorWrite === undefined)
+      throw new Error('open() the harness first');
+    return { engine, recorder, ring, floorWrite };
+  };
+  return {
+    async open() {
+      const key = await createStorageKey();
+      recorder = recordWrites(await openIndexedDbStore(TERMINAL_DATABASE));
+      engine = await openTerminalEngine({
+        store: encryptValues(recorder.store, key),
+        keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),
+        writerLock: webLocksWriterLock(`mostrador-terminal:${TERMINAL_DATABASE}`),
+        transport: link.transport,
+      });
+      if (!engine.isWriter) throw new Error('the benchmark terminal is not the writer');
+      ring = saleRinger(engine);
+      floorWrite = floorWriter(await openFloorDatabase());
+    },
+    async activate(details) {
+      const current = opened().engine;
+      const started = performance.now();
+      const activated = await current.activate({
+        serverUrl: location.origin,
+        tenant: details.tenant,
+        email: details.email,
+        password: details.password,
+        storeId: details.storeId,
+        name: 'Caja benchmark (Chromium)',
+      });
+      if (!activated.ok) throw new Error(`activation failed: ${JSON.stringify(activated)}`);
+      const activationMs = performance.now() - started;
+      // Activation pulls on its own; a second round must find nothing left and end ok.
+      const synced = await current.sync();
+      if (!('outcome' in synced) || synced.outcome !== 'ok')
+        throw new Error(`the first sync failed: ${JSON.stringify(synced)}`);
+      const loggedIn = await current.login({ pin: details.pin });
+      if (!loggedIn.ok) throw new Error(`PIN login failed: ${JSON.stringify(loggedIn)}`);
+      return { activationMs };
+    },
+    async goOffline() {
+      const current = opened().engine;
+      link.online = false;
+      // The terminal learns it the way it always does: a request fails.
+      const attempt = await current.sync();
+      if (!('outcome' in attempt) || attempt.outcome !== 'unknown')
+        throw new Error(`a sync with the link down should end unknown: ${JSON.stringify(attempt)}`);
+      if ((await current.status()).online) throw new Error('the terminal still believes it is online');
+    },
+    async anatomyOfOneSale(skus) {
+      const harness = opened();
+      const cart = await harness.ring.ringCart(skus);
+      const { result, counts } = await countPlatformCalls(() =>
+        harness.recorder.record(() => harness.ring.complete(cart)),
+      );
+      const { puts, deletes } = result.writes;
+      return {
+        keysPut: puts.length,
+        keysDeleted: deletes,
+        bytesWritten: puts.reduce((total, put) => total + put.bytes, 0),
+        valueBytes: puts.map((put) => put.bytes),
+        encryptCalls: counts.encrypt,
+        decryptCalls: counts.decrypt,
+        signCalls: counts.sign,
+        readonlyTransactions: counts.readonly,
+        readwriteTransactions: counts.readwrite,
+        readRequests: counts.readRequests,
+        webLocks: counts.webLocks,
+      };
+    },
+    async runSales(request) {
+      const harness = opened();
+      const samples: SalesSamples = { ringMs: [], completeSaleMs: [], floorMs: [], floorSameKeysMs: [] };
+      const totalBytes = request.valueBytes.reduce((total, bytes) => total + bytes, 0);
+      for (let index = 0; index < request.count; index += 1) {
+        const timing = await harness.ring.timed(request.skus);
+        samples.ringMs.push(timing.ringMs);
+        samples.completeSaleMs.push(timing.completeSaleMs);
+        if (request.valueBytes.length === 0) continue;
+        samples.floorMs.push(await harness.floorWrite([totalBytes]));
+        samples.floorSameKeysMs.push(await harness.floorWrite(request.valueBytes));
+      }
+      return samples;
+    },
+    async status() {
+      const status = await opened().engine.status();
+      return { pendingCount: status.pendingCount, online: status.online, requestsSent: link.requestsSent };
+    },
+  };
+}
+
+(globalThis as unknown as CommitBenchWindow).mostradorCommitBench = createHarness();
