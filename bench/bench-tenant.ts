@@ -40,7 +40,13 @@ export async function prepareBenchTenant(
   const managerToken = await loginOverHttp(server, tenant);
   const variants = await pricedVariants(server, tenant, options.linesSold);
   const timesSold = Math.ceil(options.linesSold / variants.length);
-  await receiveStock(server, tenant, managerToken, variants, timesSold + options.stockLeftMin);
+  await receiveStock(
+    server,
+    managerToken,
+    tenant.warehouseIds.MX,
+    variants,
+    timesSold + options.stockLeftMin,
+  );
   return { tenant, managerToken, variants, variantCount: await countVariants(server, tenant) };
 }
 
@@ -79,10 +85,11 @@ async function pricedVariants(
   return result.rows.map((row) => ({ ...row, priceMinor: Number(row.priceMinor) }));
 }
 
-async function receiveStock(
+/** Receives `quantityEach` units of every variant into a warehouse, as a store receiving goods. */
+export async function receiveStock(
   server: ListeningServer,
-  tenant: TestTenant,
   managerToken: string,
+  warehouseId: string,
   variants: readonly PricedVariant[],
   quantityEach: number,
 ): Promise<void> {
@@ -91,7 +98,7 @@ async function receiveStock(
       method: 'POST',
       headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        warehouseId: tenant.warehouseIds.MX,
+        warehouseId,
         reference: 'benchmark stock',
         lines: chunk.map((variant) => ({ variantId: variant.variantId, quantity: String(quantityEach) })),
       }),

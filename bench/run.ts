@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util';
 import { BOOTSTRAP_FULL, BOOTSTRAP_QUICK, bootstrapTable, runBootstrap } from './bootstrap';
+import { DRAIN_FULL, DRAIN_QUICK, type DrainOptions, drainTable, runDrain } from './drain';
+import {
+  INGEST_CURVE_FULL,
+  INGEST_CURVE_QUICK,
+  type IngestCurveOptions,
+  ingestCurveTable,
+  runIngestCurve,
+} from './ingest-curve';
 import { LOOKUP_SEARCH_FULL, LOOKUP_SEARCH_QUICK, lookupSearchTable, runLookupSearch } from './lookup-search';
 import type { BenchmarkReport, ResultRecord } from './report';
 import {
@@ -48,6 +56,17 @@ const USAGE = `usage: npm run bench -- NAME [--quick] [options]
       --products N    products in the tenant (full 22300 ≈ 100k SKUs, quick 300)
   lookup-search     the till's catalog index alone: build, memory, barcode lookup, text search
       --products N    products in the catalog (full 22300 ≈ 100k SKUs, quick 300)
+  drain             a store's tills come back after a day offline while the chain syncs:
+                    time until their backlog is applied, other stores' latency before/during
+      --stores N      stores in the chain (full 50, quick 6); the returning tills share one
+      --background N  tills syncing normally in the other stores (full 200, quick 20)
+      --hours N       hours offline at 60 sales an hour per till (full 8, quick 1)
+      --products N    products in the catalog (full 500, quick 100)
+  ingest-curve      server-ingest at growing backlogs; writes a PNG of facts/s against size
+      --sizes A,B,…   total facts per point (full 500,1000,2000,5000,10000,20000; quick 100,200,400)
+      --terminals N   terminals pushing at once (default 4)
+      --products N    products in the catalog (full 2000, quick 300)
+      --png PATH      where to write the chart (default docs/ingest-vs-backlog.png)
 
   --quick           a CI-sized run (under a minute each)
   DATABASE_URL=...  run the server on PostgreSQL instead of PGlite`;
@@ -72,6 +91,11 @@ async function main(argv: readonly string[]): Promise<number> {
       terminals: { type: 'string' },
       facts: { type: 'string' },
       scans: { type: 'string' },
+      stores: { type: 'string' },
+      background: { type: 'string' },
+      hours: { type: 'string' },
+      sizes: { type: 'string' },
+      png: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -139,6 +163,35 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = runLookupSearch({ ...base, productCount: products ?? base.productCount, log });
     report = result;
     table = lookupSearchTable(result);
+  } else if (name === 'drain') {
+    const base = values.quick ? DRAIN_QUICK : DRAIN_FULL;
+    const options: DrainOptions = {
+      ...base,
+      storeCount: integerFlag(values.stores, 'stores') ?? base.storeCount,
+      backgroundTerminals: integerFlag(values.background, 'background') ?? base.backgroundTerminals,
+      offlineHours: integerFlag(values.hours, 'hours') ?? base.offlineHours,
+      productCount: products ?? base.productCount,
+      log,
+    };
+    const result = await runDrain(options);
+    report = result;
+    table = drainTable(result);
+  } else if (name === 'ingest-curve') {
+    const base = values.quick ? INGEST_CURVE_QUICK : INGEST_CURVE_FULL;
+    const options: IngestCurveOptions = {
+      ...base,
+      backlogSizes:
+        values.sizes === undefined
+          ? base.backlogSizes
+          : values.sizes.split(',').map((size) => integerFlag(size.trim(), 'sizes')!),
+      terminals: integerFlag(values.terminals, 'terminals') ?? base.terminals,
+      productCount: products ?? base.productCount,
+      pngPath: values.png ?? base.pngPath,
+      log,
+    };
+    const result = await runIngestCurve(options);
+    report = result;
+    table = ingestCurveTable(result);
   } else {
     process.stderr.write(`unknown benchmark ${name}\n${USAGE}\n`);
     return 2;

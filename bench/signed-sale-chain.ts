@@ -42,42 +42,72 @@ export interface ChainContext {
 }
 
 /**
- * Signs `count` consecutive sales from sequence 1: each takes the next `linesPerSale` variants of
- * the list (one unit each), pays half by card and the rest in cash with change.
+ * A terminal's chain of sales, signed one at a time as a till signs them at the moment of sale:
+ * each `next` takes the next `linesPerSale` variants of the list (one unit each), pays half by
+ * card and the rest in cash with change, and links to the previous fact.
+ */
+export interface SaleChain {
+  /** Signs the next sale, made at `deviceTime` on the terminal's clock. */
+  next(deviceTime: Date): Promise<FactEnvelope>;
+}
+
+export function createSaleChain(
+  context: ChainContext,
+  variants: readonly PricedVariant[],
+  options: { readonly linesPerSale: number; readonly firstVariant: number },
+): SaleChain {
+  if (variants.length === 0) throw new Error('a sale chain needs at least one variant to sell');
+  let prevHash = GENESIS_PREV_HASH;
+  let sequence = 0;
+  let nextVariant = options.firstVariant;
+  return {
+    async next(deviceTime) {
+      const chosen = Array.from({ length: options.linesPerSale }, () => {
+        const variant = variants[nextVariant % variants.length]!;
+        nextVariant += 1;
+        return variant;
+      });
+      sequence += 1;
+      const fact = await buildSignedFact(
+        {
+          protocolVersion: FACT_PROTOCOL_VERSION,
+          eventId: uuidv7(),
+          tenantId: context.tenantId,
+          storeId: context.storeId,
+          terminalId: context.terminalId,
+          sequence,
+          deviceTime: deviceTime.toISOString(),
+          lastServerTime: context.lastServerTime,
+          actor: { userId: context.cashierUserId, approvedByUserId: null },
+          payload: salePayload(context, chosen, `P-${context.terminalId.slice(-4)}-${sequence}`),
+          prevHash,
+        },
+        context.sign,
+      );
+      prevHash = fact.hash;
+      return fact;
+    },
+  };
+}
+
+/**
+ * Signs `count` consecutive sales from sequence 1 (see createSaleChain), made now unless
+ * `deviceTimeOf` dates each one (by its index from 0), e.g. spread over a day offline.
  */
 export async function signSaleChain(
   context: ChainContext,
   variants: readonly PricedVariant[],
-  options: { readonly count: number; readonly linesPerSale: number; readonly firstVariant: number },
+  options: {
+    readonly count: number;
+    readonly linesPerSale: number;
+    readonly firstVariant: number;
+    readonly deviceTimeOf?: (index: number) => Date;
+  },
 ): Promise<FactEnvelope[]> {
+  const chain = createSaleChain(context, variants, options);
   const facts: FactEnvelope[] = [];
-  let prevHash = GENESIS_PREV_HASH;
-  let nextVariant = options.firstVariant;
-  for (let index = 0; index < options.count; index += 1) {
-    const chosen = Array.from({ length: options.linesPerSale }, () => {
-      const variant = variants[nextVariant % variants.length]!;
-      nextVariant += 1;
-      return variant;
-    });
-    const fact = await buildSignedFact(
-      {
-        protocolVersion: FACT_PROTOCOL_VERSION,
-        eventId: uuidv7(),
-        tenantId: context.tenantId,
-        storeId: context.storeId,
-        terminalId: context.terminalId,
-        sequence: index + 1,
-        deviceTime: new Date().toISOString(),
-        lastServerTime: context.lastServerTime,
-        actor: { userId: context.cashierUserId, approvedByUserId: null },
-        payload: salePayload(context, chosen, `P-${context.terminalId.slice(-4)}-${index + 1}`),
-        prevHash,
-      },
-      context.sign,
-    );
-    facts.push(fact);
-    prevHash = fact.hash;
-  }
+  for (let index = 0; index < options.count; index += 1)
+    facts.push(await chain.next(options.deviceTimeOf?.(index) ?? new Date()));
   return facts;
 }
 

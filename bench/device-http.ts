@@ -1,0 +1,150 @@
+import {
+  type ActivateTerminalResponse,
+  activateTerminalResponseSchema,
+  type FactEnvelope,
+  type HealthReportRequest,
+  type PushResponse,
+  pushResponseSchema,
+  SYNC_PROTOCOL_VERSION,
+} from '@mostrador/core';
+import type { ListeningServer } from '@mostrador/server/testing';
+
+/**
+ * What a terminal says to the server over real HTTP, for benchmarks that play many terminals
+ * without a whole engine each: activation, push, pull and the health report, each checked for
+ * the answer a healthy terminal expects. A benchmark fails on any other answer rather than
+ * counting it as fast.
+ */
+/**
+ * Longer than a terminal waits (20 s, then it retries later): a benchmark measures how long the
+ * server really takes, and counts the answers a till would have given up on.
+ */
+const HTTP_TIMEOUT_MS = 300_000;
+/** How much of an unexpected answer goes into the error. */
+const ANSWER_EXCERPT_CHARS = 500;
+
+export async function activateTerminal(
+  server: ListeningServer,
+  managerToken: string,
+  request: { readonly storeId: string; readonly name: string; readonly publicKeyHex: string },
+): Promise<ActivateTerminalResponse> {
+  const text = await exchange(server, {
+    method: 'POST',
+    path: '/api/v1/terminals/activate',
+    authorization: `Bearer ${managerToken}`,
+    body: JSON.stringify(request),
+    expectedStatus: 201,
+  });
+  return activateTerminalResponseSchema.parse(JSON.parse(text));
+}
+
+/** A push body as the terminal sends it; built once, so a benchmark can serialise before timing. */
+export function pushBody(facts: readonly FactEnvelope[]): string {
+  return JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, facts });
+}
+
+/**
+ * Pushes one batch and insists that all of it was applied: the answer acknowledges the batch's
+ * last sequence and carries a final folio for every sale in it.
+ */
+export async function pushApplied(
+  server: ListeningServer,
+  deviceCredential: string,
+  batch: { readonly facts: readonly FactEnvelope[]; readonly body: string },
+): Promise<PushResponse> {
+  const text = await exchange(server, {
+    method: 'POST',
+    path: '/api/v1/sync/push',
+    authorization: `Device ${deviceCredential}`,
+    body: batch.body,
+    expectedStatus: 200,
+  });
+  const answer = pushResponseSchema.parse(JSON.parse(text));
+  const last = batch.facts.at(-1);
+  if (last === undefined) throw new Error('pushed an empty batch');
+  if (
+    answer.outcome !== 'applied' ||
+    answer.acknowledgedSequence !== last.sequence ||
+    answer.folios.length !== batch.facts.length
+  )
+    throw new Error(`push was not applied in full: ${text.slice(0, ANSWER_EXCERPT_CHARS)}`);
+  return answer;
+}
+
+/**
+ * Reads the change feed from `cursor` to its end, page by page, as the terminal's pull does, and
+ * returns the cursor to continue from. The pages are not validated or stored: that work happens
+ * on the terminal's own device, not on the server this benchmark measures.
+ */
+export async function pullToEnd(
+  server: ListeningServer,
+  deviceCredential: string,
+  cursor: string,
+  options: { readonly pageChangesMax: number; readonly pagesMax: number },
+): Promise<{ readonly cursor: string; readonly pages: number; readonly changes: number }> {
+  let current = cursor;
+  let changes = 0;
+  for (let pages = 1; pages <= options.pagesMax; pages += 1) {
+    const text = await exchange(server, {
+      method: 'GET',
+      path: `/api/v1/sync/pull?cursor=${encodeURIComponent(current)}&limit=${options.pageChangesMax}`,
+      authorization: `Device ${deviceCredential}`,
+      expectedStatus: 200,
+    });
+    const page = JSON.parse(text) as { changes: unknown[]; nextCursor: string; hasMore: boolean };
+    current = page.nextCursor;
+    changes += page.changes.length;
+    if (!page.hasMore) return { cursor: current, pages, changes };
+  }
+  throw new Error(`the feed did not end within ${options.pagesMax} pages`);
+}
+
+/** POST /api/v1/sync/status: the terminal's health and the samples taken since the last report. */
+export async function reportHealth(
+  server: ListeningServer,
+  deviceCredential: string,
+  report: HealthReportRequest,
+): Promise<void> {
+  await exchange(server, {
+    method: 'POST',
+    path: '/api/v1/sync/status',
+    authorization: `Device ${deviceCredential}`,
+    body: JSON.stringify(report),
+    expectedStatus: 200,
+  });
+}
+
+async function exchange(
+  server: ListeningServer,
+  request: {
+    readonly method: 'GET' | 'POST';
+    readonly path: string;
+    readonly authorization: string;
+    readonly body?: string;
+    readonly expectedStatus: number;
+  },
+): Promise<string> {
+  const what = `${request.method} ${request.path.split('?')[0]}`;
+  const sentMs = performance.now();
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetch(`${server.url}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: request.authorization,
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    const seconds = ((performance.now() - sentMs) / 1000).toFixed(1);
+    throw new Error(`${what} got no answer after ${seconds} s: ${String(error)}`, { cause: error });
+  }
+  if (status !== request.expectedStatus)
+    throw new Error(`${what} answered ${status}: ${text.slice(0, ANSWER_EXCERPT_CHARS)}`);
+  return text;
+}
