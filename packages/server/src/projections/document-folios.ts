@@ -1,6 +1,7 @@
 import type { SaleCompleted } from '@mostrador/core';
 import { folioConflict } from '../conflicts/conflict-detection';
 import { confirmTerminalFolio, defaultSeries, type FolioSeriesState } from '../folios/folio-assignment';
+import type { FolioDocument } from './pending-writes';
 import { openConflict, type ProjectionContext } from './projection-context';
 
 export interface DocumentFolio {
@@ -72,15 +73,7 @@ function assignStoreFolio(
   documentId: string,
   provisionalFolio: string,
 ): DocumentFolio {
-  context.writes.storeFolios.push({
-    seriesId: series.id,
-    documentType: series.documentType,
-    documentId,
-    provisionalFolio,
-    eventId: context.fact.eventId,
-    storeId: context.fact.storeId,
-    terminalId: context.fact.terminalId,
-  });
+  context.writes.storeFolios.push(folioDocument(context, series, documentId, provisionalFolio));
   return { seriesId: series.id, finalFolio: null };
 }
 
@@ -103,12 +96,9 @@ function confirmOwnFolio(
     );
   }
   if (confirmed.number !== null) {
-    const row = assignmentRow(
-      context,
-      series,
+    const row = context.writes.folioAssignment(
+      folioDocument(context, series, sale.saleId, sale.provisionalFolio),
       confirmed.number,
-      sale.saleId,
-      sale.provisionalFolio,
       sale.provisionalFolio,
     );
     // A repeated number keeps the first document that used it; the conflict names the second.
@@ -118,25 +108,19 @@ function confirmOwnFolio(
   return { seriesId: series.id, finalFolio: sale.provisionalFolio };
 }
 
-function assignmentRow(
+function folioDocument(
   context: ProjectionContext,
   series: FolioSeriesState,
-  number: number,
   documentId: string,
   provisionalFolio: string,
-  finalFolio: string,
-) {
+): FolioDocument {
   return {
-    tenant_id: context.work.scope.tenantId,
-    series_id: series.id,
-    number,
-    document_type: series.documentType,
-    document_id: documentId,
-    event_id: context.fact.eventId,
-    provisional_folio: provisionalFolio,
-    final_folio: finalFolio,
-    store_id: context.fact.storeId,
-    terminal_id: context.fact.terminalId,
-    assigned_at: context.now,
+    seriesId: series.id,
+    documentType: series.documentType,
+    documentId,
+    provisionalFolio,
+    eventId: context.fact.eventId,
+    storeId: context.fact.storeId,
+    terminalId: context.fact.terminalId,
   };
 }

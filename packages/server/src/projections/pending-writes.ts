@@ -47,7 +47,7 @@ export class PendingWrites {
   readonly folioAssignmentsIfFree: Row<'folio_assignments'>[] = [];
   readonly conflicts: Row<'conflicts'>[] = [];
   /** Documents numbered in a per-store series: numbers are taken at flush, in this order. */
-  readonly storeFolios: StoreFolioRequest[] = [];
+  readonly storeFolios: FolioDocument[] = [];
   /** Shift close data for shifts already in the database, by shift id. */
   readonly shiftCloses = new Map<string, ShiftClose>();
 
@@ -91,9 +91,8 @@ export class PendingWrites {
     await this.saveShifts(work, shifts);
     // The deferred keys (migration 0005) are checked now, outside the locks, unless a movement
     // needs a level that step 3 creates; then they wait for the commit.
-    if (await stockLevelsExist(work, this.stock)) {
-      await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
-    }
+    const levelsExist = await stockLevelsExist(work, this.stock);
+    if (levelsExist) await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
 
     // 2. The folio series, locked in id order.
     await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
@@ -109,11 +108,28 @@ export class PendingWrites {
     }
 
     // 3. The tenant's change version, then the stock levels in fact order.
-    const levels = await moveStockLevels(work, this.stock);
+    const levels = await moveStockLevels(work, this.stock, { levelsExist });
     for (const oversell of oversells(this.stock, levels)) {
       this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
     }
     await insertRows(work, 'conflicts', this.conflicts);
+  }
+
+  /** The record that `number` of the document's series went to this document. */
+  folioAssignment(document: FolioDocument, number: number, finalFolio: string): Row<'folio_assignments'> {
+    return {
+      tenant_id: this.tenantId,
+      series_id: document.seriesId,
+      number,
+      document_type: document.documentType,
+      document_id: document.documentId,
+      event_id: document.eventId,
+      provisional_folio: document.provisionalFolio,
+      final_folio: finalFolio,
+      store_id: document.storeId,
+      terminal_id: document.terminalId,
+      assigned_at: this.now,
+    };
   }
 
   /** Gives each per-store document its number, in fact order; returns the folios to write. */
@@ -126,19 +142,7 @@ export class PendingWrites {
         );
       }
       const folio = takeStoreFolio(series);
-      this.folioAssignments.push({
-        tenant_id: this.tenantId,
-        series_id: series.id,
-        number: folio.number,
-        document_type: request.documentType,
-        document_id: request.documentId,
-        event_id: request.eventId,
-        provisional_folio: request.provisionalFolio,
-        final_folio: folio.finalFolio,
-        store_id: request.storeId,
-        terminal_id: request.terminalId,
-        assigned_at: this.now,
-      });
+      this.folioAssignments.push(this.folioAssignment(request, folio.number, folio.finalFolio));
       return { documentType: request.documentType, id: request.documentId, finalFolio: folio.finalFolio };
     });
   }
@@ -199,7 +203,8 @@ async function writeFinalFolios(work: TenantWork, folios: readonly FinalFolio[])
   }
 }
 
-export interface StoreFolioRequest {
+/** A document to be numbered in a folio series, and the fact that made it. */
+export interface FolioDocument {
   readonly seriesId: string;
   readonly documentType: 'sale' | 'refund';
   readonly documentId: string;
