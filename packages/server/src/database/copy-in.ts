@@ -27,7 +27,7 @@ export function copyInPostgres(pool: pg.Pool): CopyIn {
       await client.query('BEGIN');
       for (const table of tables) {
         if (table.rows.length === 0) continue;
-        const stream = client.query(copyFrom(copyStatement(table)));
+        const stream = client.query(copyFrom(copyStatement(table, 'STDIN')));
         await pipeline(Readable.from([copyText(table)]), stream);
       }
       await client.query('COMMIT');
@@ -47,7 +47,7 @@ export function copyInPglite(pglite: PGlite, kysely: Kysely<unknown>): CopyIn {
       pglite.transaction(async (transaction) => {
         for (const table of tables) {
           if (table.rows.length === 0) continue;
-          await transaction.query(`${copyStatement(table)}`.replace('FROM STDIN', "FROM '/dev/blob'"), [], {
+          await transaction.query(copyStatement(table, "'/dev/blob'"), [], {
             blob: new Blob([copyText(table)]),
           });
         }
@@ -55,9 +55,10 @@ export function copyInPglite(pglite: PGlite, kysely: Kysely<unknown>): CopyIn {
     );
 }
 
-function copyStatement(table: CopyInTable): string {
+/** `source` is the client's stream (STDIN) or, on PGlite, its blob device. */
+function copyStatement(table: CopyInTable, source: 'STDIN' | "'/dev/blob'"): string {
   const columns = table.columns.map(quoteIdentifier).join(', ');
-  return `COPY ${quoteIdentifier(table.table)} (${columns}) FROM STDIN`;
+  return `COPY ${quoteIdentifier(table.table)} (${columns}) FROM ${source}`;
 }
 
 function quoteIdentifier(name: string): string {

@@ -132,8 +132,9 @@ export interface BatchStockMovement {
 /**
  * applyStockMovement for a whole batch, in two steps so that a push can write the movement rows
  * before it takes the tenant's version lock and move the levels under it. Together they keep
- * on-hand equal to the sum of the movements; the movement rows' key to their level is checked at
- * commit (migration 0005), by when `moveStockLevels` has created any level that was missing.
+ * on-hand equal to the sum of the movements; the movement rows' key to their level is deferrable
+ * (migration 0005): checked before the locks when every level exists (`stockLevelsExist`), else at
+ * commit, by when `moveStockLevels` has created the missing ones.
  *
  * This step writes the movement rows: one statement for the batch, rows sent as one JSON value.
  */
@@ -162,25 +163,39 @@ export async function stockLevelsExist(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
 ): Promise<boolean> {
-  const keys = new Map<string, { warehouse_id: string; variant_id: string }>();
-  for (const { movement } of entries) {
-    keys.set(`${movement.warehouseId}/${movement.variantId}`, {
-      warehouse_id: movement.warehouseId,
-      variant_id: movement.variantId,
-    });
-  }
-  if (keys.size === 0) return true;
+  const levels = levelTotals(entries);
+  if (levels.size === 0) return true;
   const result = await sql<{ count: number }>`
     SELECT count(*)::int AS count FROM stock_levels l
-    JOIN jsonb_to_recordset(${JSON.stringify([...keys.values()])}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
+    JOIN jsonb_to_recordset(${JSON.stringify([...levels.values()])}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
       ON l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
   `.execute(work.transaction);
-  return result.rows[0]?.count === keys.size;
+  return result.rows[0]?.count === levels.size;
+}
+
+type LevelTotal = { warehouse_id: string; variant_id: string; delta: number };
+
+const levelKey = (movement: StockMovementInput) => `${movement.warehouseId}/${movement.variantId}`;
+
+/** Each level the movements move, once, with the sum of their deltas in thousandths. */
+function levelTotals(entries: readonly BatchStockMovement[]): Map<string, LevelTotal> {
+  const totals = new Map<string, LevelTotal>();
+  for (const { movement } of entries) {
+    const total = totals.get(levelKey(movement)) ?? {
+      warehouse_id: movement.warehouseId,
+      variant_id: movement.variantId,
+      delta: 0,
+    };
+    total.delta += thousandthsOf(movement.qtyDelta);
+    totals.set(levelKey(movement), total);
+  }
+  return totals;
 }
 
 /**
  * This step moves the levels, in order, in two statements instead of three per movement (a push
- * of 200 sales moves about a thousand levels). The levels are created if absent, then moved by
+ * of 200 sales moves about a thousand levels). The levels are created if absent (unless the caller
+ * knows they all exist), then moved by
  * their totals in one UPDATE; the level after each movement is the level before plus the running
  * sum, computed exactly in thousandths. A movement that may not go negative and would is refused;
  * the caller's transaction then rolls back. Takes the tenant's change version.
@@ -188,30 +203,24 @@ export async function stockLevelsExist(
 export async function moveStockLevels(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
+  options: { readonly levelsExist?: boolean } = {},
 ): Promise<StockLevelAfter[]> {
   if (entries.length === 0) return [];
   const { transaction, scope } = work;
   const version = await work.changeVersion();
-  const keyOf = (movement: StockMovementInput) => `${movement.warehouseId}/${movement.variantId}`;
-  const totals = new Map<string, { warehouse_id: string; variant_id: string; delta: number }>();
-  for (const { movement } of entries) {
-    const total = totals.get(keyOf(movement)) ?? {
-      warehouse_id: movement.warehouseId,
-      variant_id: movement.variantId,
-      delta: 0,
-    };
-    total.delta += thousandthsOf(movement.qtyDelta);
-    totals.set(keyOf(movement), total);
-  }
+  const totals = levelTotals(entries);
   const levelsJson = JSON.stringify(
     [...totals.values()].map((total) => ({ ...total, delta: numericText(total.delta) })),
   );
-  await sql`
-    INSERT INTO stock_levels (tenant_id, warehouse_id, variant_id, version)
-    SELECT ${scope.tenantId}::uuid, d.warehouse_id, d.variant_id, ${version}
-    FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
-    ON CONFLICT (tenant_id, warehouse_id, variant_id) DO NOTHING
-  `.execute(transaction);
+  // A caller that has just seen every level exist (levels are never deleted) skips the probe.
+  if (options.levelsExist !== true) {
+    await sql`
+      INSERT INTO stock_levels (tenant_id, warehouse_id, variant_id, version)
+      SELECT ${scope.tenantId}::uuid, d.warehouse_id, d.variant_id, ${version}
+      FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
+      ON CONFLICT (tenant_id, warehouse_id, variant_id) DO NOTHING
+    `.execute(transaction);
+  }
   const updated = await sql<{
     warehouse_id: string;
     variant_id: string;
@@ -234,7 +243,7 @@ export async function moveStockLevels(
     });
   }
   return entries.map(({ movement }): StockLevelAfter => {
-    const level = running.get(keyOf(movement));
+    const level = running.get(levelKey(movement));
     if (level === undefined) throw new Error('a moved stock level was not updated');
     level.onHand += thousandthsOf(movement.qtyDelta);
     if (level.onHand < 0 && !movement.allowNegative) {
