@@ -98,6 +98,10 @@ describe('benchmarks at toy sizes', () => {
       expect(results.bytesFromServer).toBeGreaterThan(results.variantCount * 20);
       expect(results.bytesToServer).toBeGreaterThan(0);
       expect(results.storeBytesOnDisk).toBeGreaterThan(results.variantCount * 50);
+      // The catalog came in the snapshot, whose bytes are part of the wire's.
+      expect(results.snapshot?.changes).toBeGreaterThan(results.variantCount * 2);
+      expect(results.snapshot?.bytesFromServer).toBeGreaterThan(0);
+      expect(results.snapshot?.bytesFromServer).toBeLessThan(results.bytesFromServer);
       expect(bootstrapTable(report)).toContain('time to ready');
     },
     BENCHMARK_TIMEOUT_MS,

@@ -11,8 +11,10 @@ import { type BenchmarkReport, describeMachine, roundTo } from './report';
 /**
  * bootstrap: a brand-new terminal activates against a tenant and loads everything it needs to sell
  * offline (catalog, barcodes, prices, taxes, users, stock), over real HTTP with the server's
- * compression. Reported: time to ready (activation through the last pulled page), bytes on the wire
- * both ways (counted on the server's sockets), pages pulled, and the terminal's store on disk.
+ * compression: the bootstrap snapshot, then the feed from the snapshot's cursor. Reported: time to
+ * ready (activation through the last pulled page), bytes on the wire both ways (counted on the
+ * server's sockets), the snapshot phase on its own (fetching and storing it: seconds, bytes,
+ * changes), the time and bytes of each request path, and the terminal's store on disk.
  */
 export interface BootstrapOptions {
   /** Products generated in the tenant; the generator makes about 4.5 SKUs each. */
@@ -26,6 +28,13 @@ export const BOOTSTRAP_QUICK: BootstrapOptions = { productCount: 300 };
 /** A bootstrap that needs more rounds than this is stuck, not slow. */
 const SYNC_ROUNDS_MAX = 1_000;
 
+type RequestFigures = {
+  readonly count: number;
+  readonly seconds: number;
+  readonly bytesFromServer: number;
+  readonly bytesToServer: number;
+};
+
 export type BootstrapResults = {
   readonly variantCount: number;
   readonly barcodeCount: number;
@@ -38,9 +47,20 @@ export type BootstrapResults = {
   readonly megabytesOverWire: number;
   readonly storeBytesOnDisk: number;
   readonly firstLookupMs: number;
-  /** Time spent waiting on the server, by path: what of time to ready is the server's. */
-  readonly requests: { readonly [path: string]: { readonly count: number; readonly seconds: number } };
+  /** The snapshot request from its start until its last line was stored (null: the server has none). */
+  readonly snapshot: {
+    readonly seconds: number;
+    readonly changes: number;
+    readonly bytesFromServer: number;
+  } | null;
+  /**
+   * Per path: requests, time from the request until its answer was consumed (a streamed answer is
+   * consumed as the terminal stores it), and the bytes the server's sockets moved meanwhile.
+   */
+  readonly requests: { readonly [path: string]: RequestFigures };
 };
+
+const SNAPSHOT_PATH = '/api/v1/sync/snapshot';
 
 export async function runBootstrap(options: BootstrapOptions): Promise<BenchmarkReport<BootstrapResults>> {
   const log = options.log ?? (() => undefined);
@@ -59,19 +79,47 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
 
     // Only the terminal's connections are counted: they open after this point.
     server.app.server.on('connection', (socket: Socket) => sockets.push(socket));
-    const requests = new Map<string, { count: number; milliseconds: number }>();
+    const wire = () => ({
+      fromServer: sockets.reduce((total, socket) => total + socket.bytesWritten, 0),
+      toServer: sockets.reduce((total, socket) => total + socket.bytesRead, 0),
+    });
+    const requests = new Map<
+      string,
+      { count: number; milliseconds: number; fromServer: number; toServer: number }
+    >();
+    const snapshotLines = { changes: 0 };
     const http = fetchTransport(server.url, { timeoutMs: 300_000 });
+    // The engine sends one request at a time, so the sockets' counters between a request's start
+    // and the end of its answer are that request's bytes.
     const timedTransport: Transport = async (request) => {
+      const path = request.path.split('?')[0] ?? request.path;
       const startedMs = performance.now();
-      try {
-        return await http(request);
-      } finally {
-        const path = request.path.split('?')[0] ?? request.path;
-        const entry = requests.get(path) ?? { count: 0, milliseconds: 0 };
+      const before = wire();
+      const record = () => {
+        const after = wire();
+        const entry = requests.get(path) ?? { count: 0, milliseconds: 0, fromServer: 0, toServer: 0 };
         entry.count += 1;
         entry.milliseconds += performance.now() - startedMs;
+        entry.fromServer += after.fromServer - before.fromServer;
+        entry.toServer += after.toServer - before.toServer;
         requests.set(path, entry);
+      };
+      let response: Awaited<ReturnType<Transport>>;
+      try {
+        response = await http(request);
+      } catch (error) {
+        record();
+        throw error;
       }
+      const lines = response.lines;
+      if (lines === undefined) {
+        record();
+        return response;
+      }
+      return {
+        ...response,
+        lines: countedLines(lines, path === SNAPSHOT_PATH ? snapshotLines : null, record),
+      };
     };
     const opened = await openNodeTerminal({ home: join(home, 'terminal'), transport: timedTransport });
     if (!opened.ok) throw new Error(`the terminal did not open: ${opened.code}`);
@@ -101,8 +149,8 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
       if (!lookup.ok)
         throw new Error(`the loaded catalog does not find ${row.sku}: ${JSON.stringify(lookup)}`);
 
-      const bytesFromServer = sockets.reduce((total, socket) => total + socket.bytesWritten, 0);
-      const bytesToServer = sockets.reduce((total, socket) => total + socket.bytesRead, 0);
+      const { fromServer: bytesFromServer, toServer: bytesToServer } = wire();
+      const snapshotRequests = requests.get(SNAPSHOT_PATH);
       return {
         name: 'bootstrap',
         date: new Date().toISOString(),
@@ -126,10 +174,23 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
           megabytesOverWire: roundTo((bytesFromServer + bytesToServer) / 1_000_000, 2),
           storeBytesOnDisk: await directoryBytes(join(home, 'terminal')),
           firstLookupMs: roundTo(firstLookupMs, 3),
+          snapshot:
+            snapshotRequests === undefined || snapshotLines.changes === 0
+              ? null
+              : {
+                  seconds: roundTo(snapshotRequests.milliseconds / 1000, 2),
+                  changes: snapshotLines.changes,
+                  bytesFromServer: snapshotRequests.fromServer,
+                },
           requests: Object.fromEntries(
             [...requests].map(([path, entry]) => [
               path,
-              { count: entry.count, seconds: roundTo(entry.milliseconds / 1000, 2) },
+              {
+                count: entry.count,
+                seconds: roundTo(entry.milliseconds / 1000, 2),
+                bytesFromServer: entry.fromServer,
+                bytesToServer: entry.toServer,
+              },
             ]),
           ),
         },
@@ -140,6 +201,28 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
   } finally {
     await server.close();
     await rm(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Passes a streamed answer's lines through, counting the snapshot's changes, and
+ * records the request once its last line was consumed (or the stream failed).
+ */
+async function* countedLines(
+  lines: AsyncIterable<unknown>,
+  counts: { changes: number } | null,
+  record: () => void,
+): AsyncGenerator<unknown> {
+  try {
+    for await (const line of lines) {
+      if (counts !== null) {
+        const changes = (line as { changes?: unknown[] }).changes;
+        if (Array.isArray(changes)) counts.changes += changes.length;
+      }
+      yield line;
+    }
+  } finally {
+    record();
   }
 }
 
@@ -162,8 +245,14 @@ export function bootstrapTable(report: BenchmarkReport<BootstrapResults>): strin
     `terminal store on disk     ${roundTo(r.storeBytesOnDisk / 1_000_000, 2)} MB`,
     `sync rounds                ${r.syncRounds}`,
     `first lookup after ready   ${r.firstLookupMs} ms`,
+    r.snapshot === null
+      ? 'snapshot                   none (the feed was paged from cursor 0)'
+      : `snapshot                   ${r.snapshot.seconds} s to fetch and store ${r.snapshot.changes} changes, ` +
+        `${roundTo(r.snapshot.bytesFromServer / 1_000_000, 2)} MB down`,
     ...Object.entries(r.requests).map(
-      ([path, entry]) => `  waiting on ${path.padEnd(28)} ${entry.seconds} s in ${entry.count} requests`,
+      ([path, entry]) =>
+        `  ${path.padEnd(30)} ${entry.seconds} s in ${entry.count} requests, ` +
+        `${roundTo(entry.bytesFromServer / 1_000_000, 2)} MB down`,
     ),
   ].join('\n');
 }

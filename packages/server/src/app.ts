@@ -43,6 +43,10 @@ export interface AppDependencies {
 /** The body limit keeps a hostile client from making the server buffer megabytes of JSON. */
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/** The compression plugin's default types plus NDJSON (the bootstrap snapshot), which mime-db does not list. */
+const COMPRESSIBLE_TYPES =
+  /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)text(?:;|$)|(?:\+|\/)xml(?:;|$)|octet-stream(?:;|$)|\/x-ndjson(?:;|$)/u;
+
 export async function buildApp(dependencies: AppDependencies): Promise<AppInstance> {
   const app = Fastify({
     logger: dependencies.logger ?? false,
@@ -68,6 +72,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<AppInstan
     global: true,
     threshold: 1024,
     encodings: ['br', 'gzip', 'deflate'],
+    customTypes: COMPRESSIBLE_TYPES,
   });
   // The API speaks JSON only; a text/plain body is refused as an unsupported media type.
   app.removeContentTypeParser('text/plain');

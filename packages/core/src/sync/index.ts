@@ -6,3 +6,4 @@ export * from './health';
 export * from './protocol-version';
 export * from './pull';
 export * from './push';
+export * from './snapshot';

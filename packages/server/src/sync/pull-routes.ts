@@ -1,10 +1,16 @@
-import { pullQuerySchema, pullResponseSchema } from '@mostrador/core';
+import {
+  pullQuerySchema,
+  pullResponseSchema,
+  SNAPSHOT_MEDIA_TYPE,
+  snapshotLineSchema,
+} from '@mostrador/core';
 import type { Database } from '../database/database';
 import { withTenant } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
 import type { AppInstance } from '../http/app-instance';
 import { deviceOf } from '../http/authorization';
-import { decodeCursor, encodeCursor, readFeedPage } from './pull-feed';
+import { streamFeedSnapshot } from './feed-snapshot';
+import { beginFeedRead, decodeCursor, encodeCursor, readFeedPage } from './pull-feed';
 
 export function registerPullRoutes(app: AppInstance, database: Database, clock: () => Date): void {
   app.get(
@@ -27,21 +33,8 @@ export function registerPullRoutes(app: AppInstance, database: Database, clock: 
         database.app,
         { tenantId: device.tenantId, userId: null },
         async (work) => {
-          const warehouses = await work.transaction
-            .selectFrom('warehouses')
-            .select('id')
-            .where('store_id', '=', device.storeId)
-            .execute();
-          const page = await readFeedPage(
-            work.transaction,
-            {
-              storeId: device.storeId,
-              terminalId: device.terminalId,
-              warehouseIds: warehouses.map((row) => row.id),
-            },
-            cursor,
-            request.query.limit,
-          );
+          const scope = await beginFeedRead(work.transaction, device);
+          const page = await readFeedPage(work.transaction, scope, cursor, request.query.limit);
           return {
             changes: page.changes,
             nextCursor: encodeCursor(page.nextCursor),
@@ -51,6 +44,30 @@ export function registerPullRoutes(app: AppInstance, database: Database, clock: 
         },
         { isolationLevel: 'repeatable read' },
       );
+    },
+  );
+
+  app.get(
+    '/api/v1/sync/snapshot',
+    {
+      config: { device: true },
+      schema: {
+        tags: ['sync'],
+        description:
+          'The bootstrap snapshot: the state the pull feed would deliver from cursor 0, as of one moment, ' +
+          'as NDJSON (one line per JSON value below: begin, changes…, end). Continue with the pull feed ' +
+          'from the cursor of the begin line. A stream without its end line is incomplete.',
+        produces: [SNAPSHOT_MEDIA_TYPE],
+        response: { 200: snapshotLineSchema },
+      },
+    },
+    async (request, reply) => {
+      const device = deviceOf(request);
+      const stream = streamFeedSnapshot(database, device, clock);
+      // The status is sent by then: the client sees a stream without its end line.
+      stream.on('error', (error) => request.log.warn({ err: error }, 'the snapshot ended early'));
+      // A stream skips the response serializer: each line is written from the feed's own types.
+      return reply.type(SNAPSHOT_MEDIA_TYPE).send(stream as never);
     },
   );
 }

@@ -18,6 +18,20 @@ export async function applyStateChange(
   const key = storeKeys.state(change.entity, change.key);
   const previous = await readValue<StateRecord<StateEntity>>(transaction, key);
   if (previous !== undefined) await removeIndexes(transaction, change.entity, change.key, previous.data);
+  await storeStateChange(transaction, change, generation, terminalId);
+}
+
+/**
+ * Stores a change whose key has no row yet, so there is nothing to read or unindex first: a
+ * snapshot loaded into a state that held no rows when the load began (each key comes once).
+ */
+export async function storeStateChange(
+  transaction: WriteTransaction,
+  change: StateChange,
+  generation: number,
+  terminalId: string,
+): Promise<void> {
+  const key = storeKeys.state(change.entity, change.key);
   if (change.deleted || change.data === null) {
     await transaction.delete(key);
     return;

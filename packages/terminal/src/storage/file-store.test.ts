@@ -247,6 +247,34 @@ describe('file store compaction', () => {
     await reopened.close();
   });
 
+  it('leaves a log of new keys alone, however large, and compacts once entries are replaced', async () => {
+    const directory = freshDirectory();
+    const store = await openFileStore(directory, { compactAfterLogBytes: 16 * 1024 });
+    const padding = 'x'.repeat(500);
+    for (let round = 0; round < 100; round += 1) {
+      await store.write((transaction) =>
+        transaction.put(`catalog/${String(round).padStart(4, '0')}`, padding),
+      );
+    }
+    expect(await readdir(directory)).not.toContain(SNAPSHOT_FILE_NAME);
+    // Reopened, the store still knows its log holds no garbage.
+    await store.close();
+    const reopened = await openFileStore(directory, { compactAfterLogBytes: 16 * 1024 });
+    await reopened.write((transaction) => transaction.put('catalog/0000', 'replaced'));
+    expect(await readdir(directory)).not.toContain(SNAPSHOT_FILE_NAME);
+    for (let round = 0; round < 100; round += 1) {
+      await reopened.write((transaction) =>
+        transaction.put(`catalog/${String(round).padStart(4, '0')}`, round),
+      );
+    }
+    await reopened.close();
+    expect(await readdir(directory)).toContain(SNAPSHOT_FILE_NAME);
+    const last = await openFileStore(directory);
+    expect(await last.read((transaction) => transaction.get('catalog/0099'))).toBe(99);
+    expect(await last.read((transaction) => transaction.count('catalog/'))).toBe(100);
+    await last.close();
+  });
+
   const compactionPoints: FileStoreFaultPoint[] = [
     'compaction:snapshot-partially-written',
     'compaction:snapshot-written',

@@ -26,6 +26,13 @@ import { assertStoreInvariant, TerminalStoreError } from './terminal-store-error
 
 /** Compaction waits until the log is at least this large (and larger than the last snapshot). */
 export const COMPACT_AFTER_LOG_BYTES_DEFAULT = 16 * 1024 * 1024;
+/**
+ * ...and until at least this share of the log's puts and deletes replaced or removed an entry.
+ * A log of new keys (a catalog being loaded) holds no garbage: rewriting it as a snapshot would
+ * cost as much as writing it did and free nothing, and replaying it costs what loading the
+ * snapshot would.
+ */
+export const COMPACT_REPLACED_SHARE_MIN = 1 / 8;
 /** One transaction, encoded; matches the buffer's estimate-based limit with room for escaping. */
 export const TRANSACTION_ENCODED_BYTES_MAX = 64 * 1024 * 1024;
 /** Transactions waiting for the next fsync are grouped up to this many bytes per record. */
@@ -54,7 +61,10 @@ export type FileStoreFaultPoint =
   | 'compaction:old-log-deleted';
 
 export interface FileStoreOptions {
-  /** Compact once the log passes this many bytes and is larger than the last snapshot. */
+  /**
+   * Compact once the log passes this many bytes, is larger than the last snapshot, and replaced or
+   * deleted entries in at least COMPACT_REPLACED_SHARE_MIN of its puts and deletes.
+   */
   readonly compactAfterLogBytes?: number;
   /** Test hook called at each fault point; see FileStoreFaultPoint. */
   readonly faultPoint?: (point: FileStoreFaultPoint) => void | Promise<void>;
@@ -62,7 +72,7 @@ export interface FileStoreOptions {
 
 export interface FileStore extends TerminalStore {
   readonly directory: string;
-  /** Rewrites the state as a snapshot and starts an empty log; also happens on its own as the log grows. */
+  /** Rewrites the state as a snapshot and starts an empty log; also happens on its own as garbage grows. */
   compact(): Promise<void>;
   /** The error of the last compaction that ran on its own and failed before publishing, if any. */
   readonly lastCompactionError: Error | null;
@@ -100,6 +110,9 @@ interface ActiveLog {
   readonly generation: number;
   /** Where the next record goes: the end of the last good record. */
   bytes: number;
+  /** Puts and deletes in this log, and how many of them replaced or removed an existing entry. */
+  entries: number;
+  replacedEntries: number;
 }
 
 interface RecoveredState {
@@ -184,7 +197,8 @@ class NodeFileStore implements FileStore {
       this.assertUsable();
       // Later writes may read this before it is durable: they are logged after it, so none of them
       // can survive a crash that this one does not.
-      this.index.apply(changes);
+      this.log.replacedEntries += this.index.apply(changes);
+      this.log.entries += changes.puts.length + changes.deletes.length;
       durable = this.stage(encoded, bytes);
       return result;
     });
@@ -304,7 +318,13 @@ class NodeFileStore implements FileStore {
       this.snapshotBytes,
       this.compactionRetryAtLogBytes,
     );
-    if (this.compaction !== null || this.closed || this.failure !== null || this.log.bytes < threshold) {
+    if (
+      this.compaction !== null ||
+      this.closed ||
+      this.failure !== null ||
+      this.log.bytes < threshold ||
+      this.log.replacedEntries < this.log.entries * COMPACT_REPLACED_SHARE_MIN
+    ) {
       return;
     }
     this.compaction = this.compact()
@@ -507,26 +527,31 @@ async function replayLog(directory: string, generation: number, index: SortedKey
       await handle.truncate(0);
       const bytes = await appendRecord(handle, 0, encodeFileHeader('log', generation));
       await handle.sync();
-      return { handle, generation, bytes };
+      return { handle, generation, bytes, entries: 0, replacedEntries: 0 };
     }
     if (parseFileHeader(header, 'log', fileName) !== generation) {
       throw corrupt(fileName, 'names another generation');
     }
+    let entries = 0;
+    let replacedEntries = 0;
     for (const batch of batches) {
       for (const transaction of parseLogBatch(batch, fileName)) {
         for (const key of transaction.deletes) {
+          if (index.has(key)) replacedEntries += 1;
           index.delete(key);
         }
         for (const [key, value] of transaction.puts) {
+          if (index.has(key)) replacedEntries += 1;
           index.load(key, value);
         }
+        entries += transaction.deletes.length + transaction.puts.length;
       }
     }
     if (decoded.tornTail) {
       await handle.truncate(decoded.validBytes);
       await handle.sync();
     }
-    return { handle, generation, bytes: decoded.validBytes };
+    return { handle, generation, bytes: decoded.validBytes, entries, replacedEntries };
   } catch (error) {
     await handle.close();
     throw error;
@@ -539,7 +564,7 @@ async function createLog(directory: string, generation: number): Promise<ActiveL
     const bytes = await appendRecord(handle, 0, encodeFileHeader('log', generation));
     await handle.sync();
     await syncDirectory(directory);
-    return { handle, generation, bytes };
+    return { handle, generation, bytes, entries: 0, replacedEntries: 0 };
   } catch (error) {
     await handle.close();
     throw error;

@@ -1,57 +1,23 @@
-import {
-  PULL_PAGE_CHANGES_MAX,
-  type PullResponse,
-  pullResponseSchema,
-  type StateEntity,
-} from '@mostrador/core';
-import { applyStateChange, removeStateRecord } from '../state/state-changes';
-import type { StateRecord } from '../state/state-records';
-import type { TerminalStore, WriteTransaction } from '../storage/terminal-store';
+import { PULL_PAGE_CHANGES_MAX, type PullResponse, pullResponseSchema } from '@mostrador/core';
+import { applyStateChange } from '../state/state-changes';
+import type { TerminalStore } from '../storage/terminal-store';
 import { readValue, storeKeys, writeValue } from '../store-layout';
+import { INITIAL_PULL_STATE, type PullState, readPullState, sweepOlderGenerations } from './pull-state';
 import { type RequestOutcome, sendRequest } from './request-outcome';
+import { loadSnapshot, SNAPSHOT_FAILURES_MAX } from './snapshot-client';
 import { normalizeServerTime, updateSyncStatus } from './sync-status-record';
 import { deviceHeaders, type Transport } from './transport';
 
-/**
- * Where the terminal is in the server's change feed. `generation` grows with every reload; while
- * `resetting`, pages are written with the new generation and, when the feed is exhausted, every
- * row still carrying an older generation is swept. The old catalog stays usable until then, so a
- * reload that fails halfway never leaves a till with nothing to sell.
- */
-export type PullState = {
-  readonly cursor: string;
-  readonly generation: number;
-  readonly resetting: boolean;
-  readonly completedAt: string | null;
-};
-
-export const INITIAL_PULL_STATE: PullState = {
-  cursor: '0',
-  generation: 1,
-  resetting: true,
-  completedAt: null,
-};
+export {
+  INITIAL_PULL_STATE,
+  type PullState,
+  readPullState,
+  requestStateReset,
+} from './pull-state';
 
 export const PULL_PAGE_CHANGES_DEFAULT = 1_000;
 /** One sync cycle reads at most this many pages; the next cycle goes on from the stored cursor. */
 export const PULL_PAGES_PER_CYCLE_MAX = 10_000;
-
-export async function readPullState(store: TerminalStore): Promise<PullState> {
-  return store.read(
-    async (transaction) => (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE,
-  );
-}
-
-/** "Reload data": refetch everything from the start of the feed. Facts, counters and identity are untouched. */
-export async function requestStateReset(transaction: WriteTransaction): Promise<void> {
-  const current = (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
-  await writeValue<PullState>(transaction, storeKeys.pull, {
-    cursor: '0',
-    generation: current.generation + 1,
-    resetting: true,
-    completedAt: current.completedAt,
-  });
-}
 
 export interface PullDependencies {
   readonly store: TerminalStore;
@@ -61,26 +27,60 @@ export interface PullDependencies {
   readonly clock: () => Date;
   readonly pageChangesMax?: number;
   readonly pagesMax?: number;
+  /** Changes per store transaction while loading a snapshot. */
+  readonly snapshotBatchChangesMax?: number;
 }
 
 export type PullOutcome =
   | {
       readonly outcome: 'ok';
       readonly pages: number;
+      /** Every change stored, the snapshot's included. */
       readonly changes: number;
+      /** Changes that came in a bootstrap snapshot (0 when the feed was paged from cursor 0 or from a cursor). */
+      readonly snapshotChanges: number;
       readonly complete: boolean;
       readonly reachedServer: true;
     }
   | Exclude<RequestOutcome<never>, { outcome: 'ok' }>;
 
-/** Pulls pages until the feed says there is no more; each page and its cursor commit together. */
+/**
+ * Brings the local state up to date. A full load (a new terminal, "reload data") asks for the
+ * bootstrap snapshot first, and pages the feed from cursor 0 instead when the server has none
+ * (404) or snapshots kept breaking off; then pages are pulled until the feed says there is no
+ * more, each page and its cursor committed together.
+ */
 export async function pullChanges(dependencies: PullDependencies): Promise<PullOutcome> {
   const pageChangesMax = Math.min(
     dependencies.pageChangesMax ?? PULL_PAGE_CHANGES_DEFAULT,
     PULL_PAGE_CHANGES_MAX,
   );
   const pagesMax = dependencies.pagesMax ?? PULL_PAGES_PER_CYCLE_MAX;
-  let changes = 0;
+  let snapshotChanges = 0;
+  const before = await readPullState(dependencies.store);
+  if (before.resetting && before.cursor === '0' && (before.snapshotFailures ?? 0) < SNAPSHOT_FAILURES_MAX) {
+    const snapshot = await loadSnapshot({
+      ...dependencies,
+      requested: before,
+      ...(dependencies.snapshotBatchChangesMax === undefined
+        ? {}
+        : { batchChangesMax: dependencies.snapshotBatchChangesMax }),
+    });
+    if (snapshot.outcome === 'superseded') {
+      // The reload that took over pulls for itself; this cycle is not complete.
+      return {
+        outcome: 'ok',
+        pages: 0,
+        changes: 0,
+        snapshotChanges: 0,
+        complete: false,
+        reachedServer: true,
+      };
+    }
+    if (snapshot.outcome === 'loaded') snapshotChanges = snapshot.changes;
+    else if (snapshot.outcome !== 'unavailable') return snapshot;
+  }
+  let changes = snapshotChanges;
   for (let pages = 0; pages < pagesMax; pages += 1) {
     const state = await readPullState(dependencies.store);
     const answer = await sendRequest(
@@ -96,9 +96,16 @@ export async function pullChanges(dependencies: PullDependencies): Promise<PullO
     await applyPage(dependencies, state, answer.value);
     changes += answer.value.changes.length;
     if (!answer.value.hasMore)
-      return { outcome: 'ok', pages: pages + 1, changes, complete: true, reachedServer: true };
+      return {
+        outcome: 'ok',
+        pages: pages + 1,
+        changes,
+        snapshotChanges,
+        complete: true,
+        reachedServer: true,
+      };
   }
-  return { outcome: 'ok', pages: pagesMax, changes, complete: false, reachedServer: true };
+  return { outcome: 'ok', pages: pagesMax, changes, snapshotChanges, complete: false, reachedServer: true };
 }
 
 async function applyPage(
@@ -124,17 +131,4 @@ async function applyPage(
     const serverTime = normalizeServerTime(page.serverTime);
     if (serverTime !== null) await updateSyncStatus(transaction, { lastServerTime: serverTime });
   });
-}
-
-/** After a complete reload, what the feed no longer mentions is gone from the server too. */
-async function sweepOlderGenerations(transaction: WriteTransaction, generation: number): Promise<void> {
-  const entries = await transaction.scan({ prefix: storeKeys.statePrefix });
-  for (const [fullKey, value] of entries) {
-    const record = value as unknown as StateRecord<StateEntity>;
-    if (record.generation >= generation) continue;
-    const rest = fullKey.slice(storeKeys.statePrefix.length);
-    const slash = rest.indexOf('/');
-    const entity = rest.slice(0, slash) as StateEntity;
-    await removeStateRecord(transaction, entity, rest.slice(slash + 1), record.data);
-  }
 }

@@ -37,26 +37,21 @@ export async function sendRequest<S extends z.ZodType>(
   try {
     response = await transport(request);
   } catch (error) {
-    return {
-      outcome: 'unknown',
-      reason: 'network',
-      status: null,
-      detail: describe(error),
-      reachedServer: false,
-    };
+    return unknownOutcome('network', null, error, false);
   }
   const { status, body } = response;
   if (status >= 200 && status < 300) {
     const parsed = schema.safeParse(body);
     if (parsed.success) return { outcome: 'ok', value: parsed.data, status, reachedServer: true };
-    return {
-      outcome: 'unknown',
-      reason: 'malformed_response',
-      status,
-      detail: parsed.error.message.slice(0, 500),
-      reachedServer: true,
-    };
+    return malformedOutcome(status, parsed.error.message);
   }
+  return refusalOutcome(status, body);
+}
+
+export type FailedOutcome = Exclude<RequestOutcome<never>, { outcome: 'ok' }>;
+
+/** A non-2xx answer: the server did not do it (4xx) or the outcome is unknown (5xx, 408, 429). */
+export function refusalOutcome(status: number, body: unknown): FailedOutcome {
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return { outcome: 'failed', status, serverCode: serverErrorCode(body), reachedServer: true };
   }
@@ -67,6 +62,27 @@ export async function sendRequest<S extends z.ZodType>(
     detail: serverErrorCode(body) ?? `HTTP ${status}`,
     reachedServer: !GATEWAY_STATUSES.has(status),
   };
+}
+
+/** An answer that arrived but does not follow the protocol. */
+export function malformedOutcome(status: number, detail: string): FailedOutcome {
+  return {
+    outcome: 'unknown',
+    reason: 'malformed_response',
+    status,
+    detail: detail.slice(0, 500),
+    reachedServer: true,
+  };
+}
+
+/** No answer, or an answer cut off: the request may or may not have been applied. */
+export function unknownOutcome(
+  reason: 'network' | 'server_error',
+  status: number | null,
+  error: unknown,
+  reachedServer: boolean,
+): FailedOutcome {
+  return { outcome: 'unknown', reason, status, detail: describe(error), reachedServer };
 }
 
 function describe(error: unknown): string {

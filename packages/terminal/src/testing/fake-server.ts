@@ -53,6 +53,15 @@ export class FakeServer {
   failRequests = 0;
   /** Commit a push, then wait this long before answering (a slow link, a client timeout). */
   pushAnswerDelayMs = 0;
+  /** False: answer the snapshot endpoint 404, as a server from before it existed. */
+  serveSnapshots = true;
+  /**
+   * Send this many changes of a snapshot, then hold the rest until `releaseSnapshots()` (or the
+   * connection closes): a terminal can be killed in the middle of one.
+   */
+  snapshotHoldAfterChanges: number | null = null;
+  /** The path and query of every request, in arrival order. */
+  readonly requestUrls: string[] = [];
   readonly pushes: PushRecord[] = [];
   readonly changes: StateChange[] = [];
   private readonly terminals = new Map<string, FakeTerminal>();
@@ -61,6 +70,8 @@ export class FakeServer {
   private readonly finalFolios = new Map<string, AssignedFolio>();
   private version = 0;
   private server: Server | undefined;
+  private releaseHeldSnapshots: () => void = () => undefined;
+  private heldSnapshots: Promise<void> = Promise.resolve();
   baseUrl = '';
 
   constructor(private readonly options: FakeServerOptions) {}
@@ -86,6 +97,19 @@ export class FakeServer {
   publish(change: Omit<StateChange, 'version'>): void {
     this.version += 1;
     this.changes.push({ ...change, version: this.version } as StateChange);
+  }
+
+  /** Lets held snapshots go on (see snapshotHoldAfterChanges). */
+  releaseSnapshots(): void {
+    this.snapshotHoldAfterChanges = null;
+    this.releaseHeldSnapshots();
+  }
+
+  /** The live state as of now: the latest change of each key, tombstones left out. */
+  currentState(): StateChange[] {
+    const latest = new Map<string, StateChange>();
+    for (const change of this.changes) latest.set(`${change.entity}/${change.key}`, change);
+    return [...latest.values()].filter((change) => !change.deleted);
   }
 
   facts(terminalId: string): readonly FactEnvelope[] {
@@ -138,6 +162,7 @@ export class FakeServer {
       return;
     }
     const url = new URL(request.url ?? '/', 'http://fake');
+    this.requestUrls.push(request.url ?? '/');
     const body = request.method === 'POST' ? await readJson(request) : undefined;
     try {
       if (url.pathname === '/health') return send(response, 200, { status: 'ok' });
@@ -148,6 +173,10 @@ export class FakeServer {
         return;
       }
       if (url.pathname === '/api/v1/sync/pull') return this.pull(request, url, response);
+      if (url.pathname === '/api/v1/sync/snapshot' && this.serveSnapshots) {
+        await this.snapshot(request, response);
+        return;
+      }
       send(response, 404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } });
     } catch (error) {
       send(response, 500, { error: { code: 'INTERNAL_ERROR', message: String(error) } });
@@ -337,6 +366,31 @@ export class FakeServer {
     });
   }
 
+  /** The live state at the current version, as NDJSON lines, continuing the feed at that version. */
+  private async snapshot(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.device(request) === undefined) {
+      send(response, 401, { error: { code: 'TOKEN_INVALID', message: 'no' } });
+      return;
+    }
+    const changes = this.currentState();
+    const cursor = String(this.version);
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    response.write(`${JSON.stringify({ begin: { cursor, serverTime: new Date().toISOString() } })}\n`);
+    for (let start = 0; start < changes.length; start += SNAPSHOT_LINE_CHANGES) {
+      const hold = this.snapshotHoldAfterChanges;
+      if (hold !== null && start >= hold) {
+        this.heldSnapshots = new Promise((resolve) => {
+          this.releaseHeldSnapshots = resolve;
+        });
+        await Promise.race([this.heldSnapshots, new Promise((resolve) => response.once('close', resolve))]);
+        if (response.destroyed) return;
+      }
+      const line = changes.slice(start, start + SNAPSHOT_LINE_CHANGES);
+      response.write(`${JSON.stringify({ changes: line })}\n`);
+    }
+    response.end(`${JSON.stringify({ end: { changeCount: changes.length } })}\n`);
+  }
+
   private pull(request: IncomingMessage, url: URL, response: ServerResponse): void {
     if (this.device(request) === undefined) {
       send(response, 401, { error: { code: 'TOKEN_INVALID', message: 'no' } });
@@ -354,6 +408,9 @@ export class FakeServer {
     });
   }
 }
+
+/** Changes per snapshot line; small, so a test's few hundred changes span several lines. */
+const SNAPSHOT_LINE_CHANGES = 50;
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

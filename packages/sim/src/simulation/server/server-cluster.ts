@@ -81,6 +81,10 @@ export class ServerCluster {
       throw new ConnectionLost(`instance ${instanceIndex} crashed during ${request.path}`);
     }
     instance.crashSwitch.disarm();
+    if (request.responseFormat === 'ndjson' && response.statusCode >= 200 && response.statusCode < 300) {
+      // inject hands over the whole streamed answer at once; the terminal reads it line by line.
+      return { status: response.statusCode, body: undefined, lines: ndjsonLines(response.body) };
+    }
     return { status: response.statusCode, body: parseBody(response.body) };
   }
 
@@ -126,5 +130,11 @@ function parseBody(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+async function* ndjsonLines(text: string): AsyncGenerator<unknown> {
+  for (const line of text.split('\n')) {
+    if (line !== '') yield JSON.parse(line) as unknown;
   }
 }
