@@ -47,6 +47,8 @@ export async function prepareBenchTenant(
     variants,
     timesSold + options.stockLeftMin,
   );
+  // As `npm run generate` does after a bulk load (PGlite has no autovacuum to do it).
+  await server.database.statistics.refresh();
   return { tenant, managerToken, variants, variantCount: await countVariants(server, tenant) };
 }
 

@@ -91,6 +91,8 @@ export async function prepareChainTenant(
     catalog: { seed: 11, productCount: options.productCount },
     hashCosts: THROWAWAY_HASH_COSTS,
   });
+  // As `npm run generate` does after a bulk load (PGlite has no autovacuum to do it).
+  await server.database.statistics.refresh();
   const stores = codes.map((code) => ({
     id: seeded.storeIds[code]!,
     code,

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
       }
     });
     if (seeded !== undefined) {
+      // Plans for the freshly loaded catalog, not for the empty tables of a moment ago.
+      await database.statistics.refresh();
       process.stdout.write(`Demo data: ${seeded.productCount} products, ${seeded.variantCount} SKUs.\n`);
     }
   }

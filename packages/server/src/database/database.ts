@@ -6,6 +6,7 @@ import type { DatabaseSchema } from './database-schema';
 import { MIGRATIONS } from './migrations';
 import { APP_ROLE } from './migrations/0001-foundation';
 import { PgliteDialect } from './pglite-dialect';
+import { createTableStatistics, type TableStatistics } from './table-statistics';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -22,6 +23,8 @@ export interface Database {
   readonly app: Kysely<DatabaseSchema>;
   /** COPY … FROM STDIN of whole tables' rows in one transaction, as the application role. */
   readonly copyIn: CopyIn;
+  /** Planner statistics: kept fresh on PGlite, which has no autovacuum (table-statistics.ts). */
+  readonly statistics: TableStatistics;
   close(): Promise<void>;
 }
 
@@ -56,12 +59,18 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   });
   const kysely = new Kysely<DatabaseSchema>({ dialect: new PgliteDialect(pglite) });
   await migrate(kysely);
+  const statistics = createTableStatistics(kysely, {
+    automatic: true,
+    onError: (error) => process.emitWarning(`ANALYZE failed: ${String(error)}`),
+  });
   return {
     kind: 'pglite',
     system: kysely,
     app: kysely,
     copyIn: copyInPglite(pglite, kysely as unknown as Kysely<unknown>),
+    statistics,
     async close() {
+      await statistics.settle();
       await kysely.destroy();
       await pglite.close();
     },
@@ -92,6 +101,8 @@ async function openPostgres(
     system,
     app,
     copyIn: copyInPostgres(appPool),
+    // The server's autovacuum keeps statistics; a bulk load still asks for them at once.
+    statistics: createTableStatistics(system, { automatic: false }),
     async close() {
       await app.destroy();
       await system.destroy();

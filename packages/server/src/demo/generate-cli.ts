@@ -121,6 +121,7 @@ async function main(): Promise<void> {
       (done) => bar.update(done),
     );
     bar.stop();
+    await database.statistics.refresh();
     const seconds = (performance.now() - startedAtMs) / 1000;
     process.stdout.write(
       `${JSON.stringify({ tenant: values.slug, database: database.kind, products: result.productCount, skus: result.variantCount, stores: storeCount, seconds: Number(seconds.toFixed(1)) })}\n`,

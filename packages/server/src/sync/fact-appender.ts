@@ -24,6 +24,8 @@ export interface AppendResult {
   readonly frozen: boolean;
   /** New facts left out because of freshLimit. */
   readonly heldBack: number;
+  /** New facts this push stored (not replays, not quarantined ones). */
+  readonly stored: number;
   readonly folios: AssignedFolio[];
 }
 
@@ -72,6 +74,7 @@ export async function appendBatch(work: TenantWork, input: AppendInput): Promise
       stop: classified.stop,
       frozen: true,
       heldBack: 0,
+      stored: 0,
       folios: await foliosOfEvents(work, eventIdsOf(classified.replayed)),
     };
   }
@@ -90,6 +93,7 @@ export async function appendBatch(work: TenantWork, input: AppendInput): Promise
     stop: fresh.length < classified.fresh.length ? null : classified.stop,
     frozen: false,
     heldBack: classified.fresh.length - fresh.length,
+    stored: fresh.length,
     folios: await foliosOfEvents(work, eventIdsOf([...classified.replayed, ...fresh])),
   };
 }

@@ -47,6 +47,7 @@ export async function pushFacts(
       const result = await withTenant(dependencies.database.app, scope, (work) =>
         appendBatch(work, { terminalId: device.terminalId, facts: verified.facts, now, freshLimit }),
       );
+      dependencies.database.statistics.noteFactsStored(result.stored);
       return pushResponse(result, verified, now);
     } catch (error) {
       if (attempt >= PUSH_ATTEMPTS_MAX) throw error;

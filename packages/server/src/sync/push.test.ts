@@ -195,7 +195,10 @@ describe('push: append and apply facts exactly once', () => {
       variants.map((variant) => onHand(server.database, tenant.tenantId, warehouseId, variant.variantId)),
     );
     shift = await recordShift(terminal);
+    const notedBefore = server.database.statistics.factsSinceAnalyze();
     firstAnswer = await pushNow(shift.facts);
+    // Counted toward the next ANALYZE (PGlite has no autovacuum): every fact stored, once.
+    expect(server.database.statistics.factsSinceAnalyze()).toBe(notedBefore + shift.facts.length);
     expect(firstAnswer).toMatchObject({
       outcome: 'applied',
       acknowledgedSequence: shift.facts.length,
@@ -256,7 +259,9 @@ describe('push: append and apply facts exactly once', () => {
 
   it('acknowledges a byte-identical replay again, with the same folios, and duplicates nothing', async () => {
     const before = await counts();
+    const notedBefore = server.database.statistics.factsSinceAnalyze();
     const again = await pushNow(shift.facts);
+    expect(server.database.statistics.factsSinceAnalyze()).toBe(notedBefore);
     expect(again).toMatchObject({
       outcome: 'applied',
       acknowledgedSequence: 9,

@@ -1,0 +1,82 @@
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from './database';
+import type { DatabaseSchema } from './database-schema';
+import { ANALYZE_FACTS_THRESHOLD, ANALYZE_SCALE_FACTOR, createTableStatistics } from './table-statistics';
+
+/** The planner's row estimate for a table: -1 until it has been analysed. */
+async function estimatedRows(kysely: Kysely<DatabaseSchema>, table: string): Promise<number> {
+  const result = await sql<{ rows: number }>`
+    SELECT reltuples::int8 AS rows FROM pg_class WHERE oid = ${table}::regclass
+  `.execute(kysely);
+  return Number(result.rows[0]?.rows);
+}
+
+describe('table statistics', () => {
+  let database: Database;
+  let probeCount = 0;
+
+  beforeAll(async () => {
+    database = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+  });
+  afterAll(async () => database.close());
+
+  /** A table with 2,000 rows that nothing has analysed yet. */
+  async function freshProbeTable(): Promise<string> {
+    probeCount += 1;
+    const table = `statistics_probe_${process.pid}_${probeCount}`;
+    await sql`CREATE TABLE ${sql.id(table)} (id int PRIMARY KEY)`.execute(database.system);
+    await sql`INSERT INTO ${sql.id(table)} SELECT g FROM generate_series(1, 2000) g`.execute(database.system);
+    return table;
+  }
+
+  async function dropProbe(table: string): Promise<void> {
+    await sql`DROP TABLE ${sql.id(table)}`.execute(database.system);
+  }
+
+  it('analyses once the facts stored since the last analysis reach the threshold, not before', async () => {
+    const table = await freshProbeTable();
+    try {
+      const statistics = createTableStatistics(database.system, { automatic: true });
+      expect(await estimatedRows(database.system, table)).toBe(-1);
+
+      statistics.noteFactsStored(ANALYZE_FACTS_THRESHOLD - 1);
+      await statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(-1);
+
+      statistics.noteFactsStored(1);
+      await statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(2000);
+
+      // The count starts again after an analysis, and the next threshold grows with the journal.
+      await sql`INSERT INTO ${sql.id(table)} SELECT g FROM generate_series(2001, 3000) g`.execute(
+        database.system,
+      );
+      const journal = Math.max(0, await estimatedRows(database.system, 'facts'));
+      const next = ANALYZE_FACTS_THRESHOLD + Math.ceil(ANALYZE_SCALE_FACTOR * journal);
+      statistics.noteFactsStored(next - 1);
+      await statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(2000);
+      statistics.noteFactsStored(1);
+      await statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(3000);
+    } finally {
+      await dropProbe(table);
+    }
+  });
+
+  it('leaves a server with autovacuum alone until a bulk load asks for a refresh', async () => {
+    const table = await freshProbeTable();
+    try {
+      const statistics = createTableStatistics(database.system, { automatic: false });
+      statistics.noteFactsStored(ANALYZE_FACTS_THRESHOLD * 100);
+      await statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(-1);
+
+      await statistics.refresh();
+      expect(await estimatedRows(database.system, table)).toBe(2000);
+    } finally {
+      await dropProbe(table);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import { type Kysely, sql } from 'kysely';
+import type { DatabaseSchema } from './database-schema';
+
+/**
+ * Keeps the planner's table statistics fresh where nothing else does.
+ *
+ * A PostgreSQL server's autovacuum analyses a table once 50 rows + 10 % of it have changed. The
+ * embedded PGlite runs no autovacuum, so its tables keep looking as they did when they were
+ * empty and the planner keeps choosing plans for empty tables: pushes slowed from 0.67 s to 5 s
+ * per 200-fact batch as a till's sales accumulated, and one ANALYZE brought them back to
+ * 0.3–0.5 s (docs/performance.md, "ingest curve"). So on PGlite the server applies the same rule
+ * itself, counted in stored facts (every table a push writes grows with them): once the facts
+ * stored since the last ANALYZE reach ANALYZE_FACTS_THRESHOLD + ANALYZE_SCALE_FACTOR × the facts
+ * there were then, it analyses again, in the background. A bulk load (the demo seed, a generated
+ * tenant) asks for a refresh directly, on either database.
+ */
+export const ANALYZE_FACTS_THRESHOLD = 500;
+export const ANALYZE_SCALE_FACTOR = 0.1;
+
+export interface TableStatistics {
+  /** A push stored this many new facts. */
+  noteFactsStored(count: number): void;
+  /** Facts noted since the last analysis began. */
+  factsSinceAnalyze(): number;
+  /** Analyses every table now; the bulk loaders call it when they finish. */
+  refresh(): Promise<void>;
+  /** Resolves when no refresh is running (shutdown and tests). */
+  settle(): Promise<void>;
+}
+
+export function createTableStatistics(
+  kysely: Kysely<DatabaseSchema>,
+  options: { readonly automatic: boolean; readonly onError?: (error: unknown) => void },
+): TableStatistics {
+  let factsSince = 0;
+  let factsAtLastAnalyze: number | null = null;
+  let running: Promise<void> | null = null;
+
+  const analyze = async (): Promise<void> => {
+    factsSince = 0;
+    await sql`ANALYZE`.execute(kysely);
+    factsAtLastAnalyze = await countFactsEstimate(kysely);
+  };
+  const run = (): Promise<void> => {
+    const current = analyze().finally(() => {
+      if (running === current) running = null;
+    });
+    running = current;
+    return current;
+  };
+
+  return {
+    noteFactsStored(count) {
+      factsSince += count;
+      if (!options.automatic || running !== null) return;
+      const base = factsAtLastAnalyze ?? 0;
+      if (factsSince < ANALYZE_FACTS_THRESHOLD + ANALYZE_SCALE_FACTOR * base) return;
+      // The push that crossed the line has answered already; the analysis queues behind it.
+      run().catch((error: unknown) => options.onError?.(error));
+    },
+    factsSinceAnalyze: () => factsSince,
+    async refresh() {
+      if (running !== null) await running.catch(() => undefined);
+      await run();
+    },
+    async settle() {
+      if (running !== null) await running.catch(() => undefined);
+    },
+  };
+}
+
+/** The planner's own estimate of the journal's size, as the last ANALYZE left it. */
+async function countFactsEstimate(kysely: Kysely<DatabaseSchema>): Promise<number> {
+  const result = await sql<{ rows: number | null }>`
+    SELECT reltuples::int8 AS rows FROM pg_class WHERE oid = 'facts'::regclass
+  `.execute(kysely);
+  return Math.max(0, Number(result.rows[0]?.rows ?? 0));
+}
