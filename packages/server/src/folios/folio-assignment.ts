@@ -191,19 +191,6 @@ export async function lockFolioBook(
   }
 }
 
-/** Writes the series that moved; their rows are locked by lockFolioBook. */
-export async function saveFolioBook(work: TenantWork, book: FolioBook): Promise<void> {
-  for (const series of book.values()) {
-    if (!series.dirty) continue;
-    await work.transaction
-      .updateTable('folio_series')
-      .set({ next_number: series.nextNumber })
-      .where('id', '=', series.id)
-      .execute();
-    series.dirty = false;
-  }
-}
-
 /** The final folios recorded for the given facts, so an answer lost on the way can be given again. */
 export async function foliosOfEvents(
   work: TenantWork,

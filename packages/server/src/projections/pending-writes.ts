@@ -4,7 +4,7 @@ import type { ConflictDraft } from '../conflicts/conflict-detection';
 import { insertRows } from '../database/bulk-insert';
 import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
-import { type FolioBook, lockFolioBook, saveFolioBook, takeStoreFolio } from '../folios/folio-assignment';
+import { type FolioBook, lockFolioBook, takeStoreFolio } from '../folios/folio-assignment';
 import { moveStockLevels, recordStockMovements, stockLevelsExist } from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
 import { oversells, type QueuedStockMovement } from './stock-effects';
@@ -94,12 +94,11 @@ export class PendingWrites {
     const levelsExist = await stockLevelsExist(work, this.stock);
     if (levelsExist) await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
 
-    // 2. The folio series, locked in id order.
+    // 2. The folio series, locked in id order; what the numbers decide is written in one statement.
     await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
-    await writeFinalFolios(work, this.numberStoreDocuments(folios));
-    await saveFolioBook(work, folios);
-    await insertRows(work, 'folio_assignments', this.folioAssignments);
+    await writeFolioNumbers(work, folios, this.numberStoreDocuments(folios), this.folioAssignments);
     if (this.folioAssignmentsIfFree.length > 0) {
+      // After the batch's own assignments, which may hold the very number a repeat asks for.
       await work.transaction
         .insertInto('folio_assignments')
         .values(this.folioAssignmentsIfFree)
@@ -188,20 +187,65 @@ interface FinalFolio {
   readonly finalFolio: string;
 }
 
-/** Writes per-store final folios on the sales and refunds step 1 inserted: one UPDATE a table. */
-async function writeFinalFolios(work: TenantWork, folios: readonly FinalFolio[]): Promise<void> {
-  for (const documentType of ['sale', 'refund'] as const) {
-    const rows = folios.filter((folio) => folio.documentType === documentType);
-    if (rows.length === 0) continue;
-    const table = documentType === 'sale' ? 'sales' : 'refunds';
-    const json = JSON.stringify(rows.map((row) => ({ id: row.id, final_folio: row.finalFolio })));
-    await sql`
-      UPDATE ${sql.table(table)} AS d SET final_folio = f.final_folio
-      FROM jsonb_to_recordset(${json}::jsonb) AS f(id uuid, final_folio text)
+/**
+ * Everything the locked series' numbers decide, in one statement, because the store's other tills
+ * wait on those locks and every round trip under them is one they wait through: the per-store
+ * final folios on the sales and refunds step 1 inserted, the series' next numbers, and the
+ * assignment records.
+ */
+async function writeFolioNumbers(
+  work: TenantWork,
+  book: FolioBook,
+  folios: readonly FinalFolio[],
+  assignments: readonly Row<'folio_assignments'>[],
+): Promise<void> {
+  const finalFolios = (documentType: FinalFolio['documentType']) =>
+    JSON.stringify(
+      folios
+        .filter((folio) => folio.documentType === documentType)
+        .map((folio) => ({ id: folio.id, final_folio: folio.finalFolio })),
+    );
+  const moved = [...book.values()].filter((series) => series.dirty);
+  if (folios.length === 0 && moved.length === 0 && assignments.length === 0) return;
+  const series = JSON.stringify(moved.map((entry) => ({ id: entry.id, next_number: entry.nextNumber })));
+  const columns = sql.join(FOLIO_ASSIGNMENT_COLUMNS.map((column) => sql.id(column)));
+  await sql`
+    WITH sale_folios AS (
+      UPDATE sales AS d SET final_folio = f.final_folio
+      FROM jsonb_to_recordset(${finalFolios('sale')}::jsonb) AS f(id uuid, final_folio text)
       WHERE d.id = f.id
-    `.execute(work.transaction);
-  }
+      RETURNING 1
+    ), refund_folios AS (
+      UPDATE refunds AS d SET final_folio = f.final_folio
+      FROM jsonb_to_recordset(${finalFolios('refund')}::jsonb) AS f(id uuid, final_folio text)
+      WHERE d.id = f.id
+      RETURNING 1
+    ), next_numbers AS (
+      UPDATE folio_series AS s SET next_number = n.next_number
+      FROM jsonb_to_recordset(${series}::jsonb) AS n(id uuid, next_number int)
+      WHERE s.id = n.id
+      RETURNING 1
+    )
+    INSERT INTO folio_assignments (${columns})
+    SELECT ${columns} FROM jsonb_populate_recordset(NULL::folio_assignments, ${JSON.stringify(assignments)}::jsonb)
+  `.execute(work.transaction);
+  for (const entry of moved) entry.dirty = false;
 }
+
+/** Every column PendingWrites.folioAssignment fills. */
+const FOLIO_ASSIGNMENT_COLUMNS = [
+  'tenant_id',
+  'series_id',
+  'number',
+  'document_type',
+  'document_id',
+  'event_id',
+  'provisional_folio',
+  'final_folio',
+  'store_id',
+  'terminal_id',
+  'assigned_at',
+] as const satisfies readonly (keyof Row<'folio_assignments'>)[];
 
 /** A document to be numbered in a folio series, and the fact that made it. */
 export interface FolioDocument {

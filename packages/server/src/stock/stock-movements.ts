@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { insertRows } from '../database/bulk-insert';
 import type { StockMovementReason } from '../database/database-schema';
-import type { TenantWork } from '../database/tenant-transaction';
+import { type TenantWork, takeVersionCte } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
 
 export interface StockMovementInput {
@@ -207,13 +207,13 @@ export async function moveStockLevels(
 ): Promise<StockLevelAfter[]> {
   if (entries.length === 0) return [];
   const { transaction, scope } = work;
-  const version = await work.changeVersion();
   const totals = levelTotals(entries);
   const levelsJson = JSON.stringify(
     [...totals.values()].map((total) => ({ ...total, delta: numericText(total.delta) })),
   );
   // A caller that has just seen every level exist (levels are never deleted) skips the probe.
   if (options.levelsExist !== true) {
+    const version = await work.changeVersion();
     await sql`
       INSERT INTO stock_levels (tenant_id, warehouse_id, variant_id, version)
       SELECT ${scope.tenantId}::uuid, d.warehouse_id, d.variant_id, ${version}
@@ -221,17 +221,26 @@ export async function moveStockLevels(
       ON CONFLICT (tenant_id, warehouse_id, variant_id) DO NOTHING
     `.execute(transaction);
   }
-  const updated = await sql<{
-    warehouse_id: string;
-    variant_id: string;
-    qty_on_hand: string;
-    qty_reserved: string;
-  }>`
-    UPDATE stock_levels l SET qty_on_hand = l.qty_on_hand + d.delta, version = ${version}
-    FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid, delta numeric)
-    WHERE l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
-    RETURNING l.warehouse_id, l.variant_id, l.qty_on_hand::text AS qty_on_hand, l.qty_reserved::text AS qty_reserved
-  `.execute(transaction);
+  type MovedLevel = { warehouse_id: string; variant_id: string; qty_on_hand: string; qty_reserved: string };
+  const move = (withVersion: 'take' | number) =>
+    sql<MovedLevel & { version: number }>`
+      ${withVersion === 'take' ? sql`WITH ${takeVersionCte(scope.tenantId)}` : sql``}
+      UPDATE stock_levels l SET qty_on_hand = l.qty_on_hand + d.delta,
+        version = ${withVersion === 'take' ? sql`(SELECT version FROM taken_version)` : sql`${withVersion}`}
+      FROM jsonb_to_recordset(${levelsJson}::jsonb) AS d(warehouse_id uuid, variant_id uuid, delta numeric)
+      WHERE l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
+      RETURNING l.warehouse_id, l.variant_id, l.qty_on_hand::text AS qty_on_hand,
+        l.qty_reserved::text AS qty_reserved, l.version
+    `.execute(transaction);
+  // The version is taken in the same statement as the levels move, unless it was taken already.
+  let updated: Awaited<ReturnType<typeof move>> | undefined;
+  const version = await work.changeVersion(async () => {
+    updated = await move('take');
+    const taken = updated.rows[0]?.version;
+    if (taken === undefined) throw new Error('no stock level moved, so no version was read back');
+    return taken;
+  });
+  updated ??= await move(version);
   const running = new Map<string, { onHand: number; reserved: number }>();
   for (const row of updated.rows) {
     const key = `${row.warehouse_id}/${row.variant_id}`;
