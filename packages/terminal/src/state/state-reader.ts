@@ -1,5 +1,6 @@
 import { type CurrencyCode, isCurrencyCode, type Role, roleSpansAllStores } from '@mostrador/core';
 import type { ReadTransaction } from '../storage/terminal-store';
+import { storeKeys } from '../store-layout';
 import { type EntityData, readState, scanState, stateIndexKeys, stockLevelKey } from './state-records';
 
 /** Used until the first pull delivers the tenant row; they match the server's defaults. */
@@ -118,6 +119,15 @@ export async function readSafetyBuffer(
 ): Promise<EntityData<'safety_buffer'> | undefined> {
   const buffer = await readState(transaction, 'safety_buffer', variantId);
   return buffer?.storeId === storeId ? buffer : undefined;
+}
+
+/**
+ * Whether the tenant keeps any safety buffer at all. Buffers are optional, and a till without any
+ * would otherwise look one up for every line it sells; the browser store answers a count it has
+ * made before from memory.
+ */
+export async function anySafetyBuffer(transaction: ReadTransaction): Promise<boolean> {
+  return (await transaction.count(storeKeys.stateEntityPrefix('safety_buffer'))) > 0;
 }
 
 export async function readServerTerminal(

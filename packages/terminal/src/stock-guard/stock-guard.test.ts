@@ -95,4 +95,41 @@ describe('the offline stock guard', () => {
     expect(await engine.status()).toMatchObject({ plannedOffline: false, online: true });
     expect(await sellProduct(engine, 'hammer', 3)).toMatchObject({ ok: true, sale: { offline: false } });
   });
+
+  it('applies a safety buffer the till pulls after it had none at all', async () => {
+    const unbuffered = await startSeededServer({ stock: { hammer: '3.000' } });
+    try {
+      const { engine } = await activatedTerminal(unbuffered);
+      unbuffered.unreachable = true;
+      await engine.sync();
+      expect(await sellProduct(engine, 'hammer', 1)).toMatchObject({ ok: true, sale: { offline: true } });
+      expect(await engine.stockAvailability(fixture.products.hammer.sku)).toMatchObject({
+        availability: {
+          lastKnownAvailable: '3',
+          localUnsynced: '1',
+          safetyBuffer: '0',
+          sellableOffline: '2',
+        },
+      });
+
+      unbuffered.publish({
+        entity: 'safety_buffer',
+        key: fixture.products.hammer.variantId,
+        deleted: false,
+        data: { storeId: fixture.storeId, variantId: fixture.products.hammer.variantId, quantity: '2' },
+      });
+      unbuffered.unreachable = false;
+      await engine.sync();
+      unbuffered.unreachable = true;
+      await engine.sync();
+      const after = await engine.stockAvailability(fixture.products.hammer.sku);
+      expect(after).toMatchObject({ ok: true, availability: { safetyBuffer: '2' } });
+      expect(await sellProduct(engine, 'hammer', 2)).toMatchObject({
+        ok: false,
+        code: 'STOCK_GUARD_BLOCKED',
+      });
+    } finally {
+      await unbuffered.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { formatQuantity, parseQuantity, quantityFromMilli } from '@mostrador/core';
 import { type Refusal, refuse } from '../engine-outcome';
-import { readSafetyBuffer, readStockLevel } from '../state/state-reader';
+import { anySafetyBuffer, readSafetyBuffer, readStockLevel } from '../state/state-reader';
 import type { ReadTransaction, WriteTransaction } from '../storage/terminal-store';
 import { readValue, sequenceFromKey, storeKeys, writeValue } from '../store-layout';
 
@@ -38,15 +38,17 @@ export interface GuardAvailability {
   readonly sellableMilli: number;
 }
 
+/** `buffersKept` lets the lines of one sale share the question of whether any buffer exists. */
 export async function readGuardAvailability(
   transaction: ReadTransaction,
   storeId: string,
   warehouseId: string,
   variantId: string,
+  buffersKept: Promise<boolean> = anySafetyBuffer(transaction),
 ): Promise<GuardAvailability> {
   const [level, buffer, localTotal] = await Promise.all([
     readStockLevel(transaction, warehouseId, variantId),
-    readSafetyBuffer(transaction, storeId, variantId),
+    buffersKept.then((kept) => (kept ? readSafetyBuffer(transaction, storeId, variantId) : undefined)),
     readValue<number>(transaction, storeKeys.guardLocalTotal(variantId)),
   ]);
   // A SKU whose stock this till never learned has nothing known to sell offline.
@@ -72,9 +74,10 @@ export async function checkStockGuard(
   }
   const leaving = [...requested].filter(([, { quantityMilli }]) => quantityMilli > 0);
   // Read together: in the browser each read is a round trip to IndexedDB.
+  const buffersKept = leaving.length === 0 ? Promise.resolve(false) : anySafetyBuffer(transaction);
   const availabilities = await Promise.all(
     leaving.map(([variantId]) =>
-      readGuardAvailability(transaction, request.storeId, request.warehouseId, variantId),
+      readGuardAvailability(transaction, request.storeId, request.warehouseId, variantId, buffersKept),
     ),
   );
   for (const [index, [variantId, { sku, quantityMilli }]] of leaving.entries()) {

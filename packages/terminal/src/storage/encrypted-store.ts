@@ -40,6 +40,8 @@ const IV_BYTES = 12;
 /** Encryptions one write keeps in flight before it waits for them: bounds memory in a large import. */
 const PENDING_SEALS_MAX = 256;
 const ADDITIONAL_DATA_LABEL = 'mostrador-terminal-store-value/v1\u0000';
+/** Only ever read: every value's additional data starts with these bytes. */
+const ADDITIONAL_DATA_LABEL_BYTES = new TextEncoder().encode(ADDITIONAL_DATA_LABEL);
 
 /** A new AES-GCM 256 key that WebCrypto will use but never export. */
 export async function createStorageKey(): Promise<CryptoKey> {
@@ -51,11 +53,12 @@ export async function createStorageKey(): Promise<CryptoKey> {
 
 /** Wraps a store so that every value is encrypted before it reaches `inner` and checked when read back. */
 export function encryptValues(inner: TerminalStore, key: CryptoKey): TerminalStore {
+  const sealer = new ValueSealer(key);
   return {
-    read: (work) => inner.read((transaction) => work(new DecryptingReadTransaction(transaction, key))),
+    read: (work) => inner.read((transaction) => work(new DecryptingReadTransaction(transaction, sealer))),
     write: (work) =>
       inner.write(async (transaction) => {
-        const encrypting = new EncryptingWriteTransaction(transaction, key);
+        const encrypting = new EncryptingWriteTransaction(transaction, sealer);
         try {
           const result = await work(encrypting);
           await encrypting.flush();
@@ -69,15 +72,83 @@ export function encryptValues(inner: TerminalStore, key: CryptoKey): TerminalSto
   };
 }
 
+/** Bytes of plaintext the sealer remembers (as UTF-16 code units) before it drops the oldest. */
+const OPENED_TEXT_CHARS_MAX = 4 * 1024 * 1024;
+/** Values with more plaintext than this are decrypted every time they are read. */
+const OPENED_TEXT_CHARS_PER_VALUE_MAX = 256 * 1024;
+
+type OpenedValue = { readonly iv: string; readonly ct: string; readonly text: string };
+
+/**
+ * Seals and opens values under one key, remembering the plaintext of sealed values it has
+ * already authenticated (or sealed itself). AES-GCM is deterministic: the same key, record key, iv
+ * and ciphertext always open to the same text, or always fail, so a sealed value read again byte
+ * for byte needs no second WebCrypto round trip; any other bytes, a changed or moved value
+ * included, are decrypted and authenticated as before.
+ */
+class ValueSealer {
+  private readonly opened = new Map<string, OpenedValue>();
+  private openedChars = 0;
+
+  constructor(private readonly key: CryptoKey) {}
+
+  async seal(recordKey: string, plaintext: string): Promise<JsonValue> {
+    const sealed = await sealValue(this.key, recordKey, plaintext);
+    this.remember(recordKey, { iv: sealed.iv, ct: sealed.ct, text: plaintext });
+    return sealed;
+  }
+
+  /** The value's JSON text, once it authenticates under this key and record key. */
+  async open(recordKey: string, sealed: JsonValue): Promise<string> {
+    const known = this.opened.get(recordKey);
+    if (known !== undefined && isSealedAs(sealed, known)) return known.text;
+    const text = await openValue(this.key, recordKey, sealed);
+    const { iv, ct } = sealed as { iv: string; ct: string };
+    this.remember(recordKey, { iv, ct, text });
+    return text;
+  }
+
+  private remember(recordKey: string, value: OpenedValue): void {
+    const previous = this.opened.get(recordKey);
+    if (previous !== undefined) {
+      this.opened.delete(recordKey);
+      this.openedChars -= charsOf(recordKey, previous);
+    }
+    if (value.text.length > OPENED_TEXT_CHARS_PER_VALUE_MAX) return;
+    this.opened.set(recordKey, value);
+    this.openedChars += charsOf(recordKey, value);
+    for (const [oldestKey, oldest] of this.opened) {
+      if (this.openedChars <= OPENED_TEXT_CHARS_MAX) break;
+      this.opened.delete(oldestKey);
+      this.openedChars -= charsOf(oldestKey, oldest);
+    }
+  }
+}
+
+function isSealedAs(sealed: JsonValue, known: OpenedValue): boolean {
+  return (
+    typeof sealed === 'object' &&
+    sealed !== null &&
+    !Array.isArray(sealed) &&
+    sealed.v === ENCRYPTED_VALUE_VERSION &&
+    sealed.iv === known.iv &&
+    sealed.ct === known.ct
+  );
+}
+
+function charsOf(recordKey: string, value: OpenedValue): number {
+  return recordKey.length + value.iv.length + value.ct.length + value.text.length;
+}
+
 class DecryptingReadTransaction implements ReadTransaction {
   constructor(
     private readonly inner: ReadTransaction,
-    private readonly key: CryptoKey,
+    private readonly sealer: ValueSealer,
   ) {}
 
   async get(recordKey: string): Promise<JsonValue | undefined> {
     const sealed = await this.inner.get(recordKey);
-    return sealed === undefined ? undefined : JSON.parse(await openValue(this.key, recordKey, sealed));
+    return sealed === undefined ? undefined : JSON.parse(await this.sealer.open(recordKey, sealed));
   }
 
   has(recordKey: string): Promise<boolean> {
@@ -90,7 +161,7 @@ class DecryptingReadTransaction implements ReadTransaction {
       entries.map(
         async ([recordKey, sealed]): Promise<[string, JsonValue]> => [
           recordKey,
-          JSON.parse(await openValue(this.key, recordKey, sealed)),
+          JSON.parse(await this.sealer.open(recordKey, sealed)),
         ],
       ),
     );
@@ -124,7 +195,7 @@ class EncryptingWriteTransaction implements WriteTransaction {
 
   constructor(
     private readonly inner: WriteTransaction,
-    private readonly key: CryptoKey,
+    private readonly sealer: ValueSealer,
   ) {}
 
   async get(recordKey: string): Promise<JsonValue | undefined> {
@@ -152,7 +223,7 @@ class EncryptingWriteTransaction implements WriteTransaction {
         const written = this.written.get(recordKey);
         const text =
           written === undefined || written === 'deleted'
-            ? await openValue(this.key, recordKey, sealed)
+            ? await this.sealer.open(recordKey, sealed)
             : written;
         return [recordKey, JSON.parse(text)];
       }),
@@ -169,7 +240,7 @@ class EncryptingWriteTransaction implements WriteTransaction {
     assertStoreKey(recordKey);
     // Checked before encrypting: JSON.stringify would otherwise turn NaN into null and drop undefined.
     const plaintext = JSON.stringify(copyJsonValue(value).value);
-    const sealing = sealValue(this.key, recordKey, plaintext);
+    const sealing = this.sealer.seal(recordKey, plaintext);
     // Rejections are reported by flush; until then the promise must not count as unhandled.
     sealing.catch(() => undefined);
     this.written.set(recordKey, plaintext);
@@ -214,7 +285,7 @@ class EncryptingWriteTransaction implements WriteTransaction {
     if (reading === undefined) {
       reading = this.inner
         .get(recordKey)
-        .then((sealed) => (sealed === undefined ? undefined : openValue(this.key, recordKey, sealed)));
+        .then((sealed) => (sealed === undefined ? undefined : this.sealer.open(recordKey, sealed)));
       this.committed.set(recordKey, reading);
     }
     return reading;
@@ -230,7 +301,11 @@ class EncryptingWriteTransaction implements WriteTransaction {
   }
 }
 
-async function sealValue(key: CryptoKey, recordKey: string, plaintext: string): Promise<JsonValue> {
+async function sealValue(
+  key: CryptoKey,
+  recordKey: string,
+  plaintext: string,
+): Promise<{ v: number; iv: string; ct: string }> {
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ciphertext = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: additionalData(recordKey) },
@@ -294,7 +369,7 @@ function parseSealed(
  * UTF-8 would fold into U+FFFD) gives distinct additional data.
  */
 function additionalData(recordKey: string): Uint8Array<ArrayBuffer> {
-  const label = new TextEncoder().encode(ADDITIONAL_DATA_LABEL);
+  const label = ADDITIONAL_DATA_LABEL_BYTES;
   const bytes = new Uint8Array(label.length + recordKey.length * 2);
   bytes.set(label);
   const view = new DataView(bytes.buffer);

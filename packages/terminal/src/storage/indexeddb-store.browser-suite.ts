@@ -122,6 +122,114 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
 
+    it('reads back what it committed from memory, asking IndexedDB only for the commit token', async () => {
+      const name = freshDatabaseName();
+      const store = await openIndexedDbStore(name);
+      await store.write((transaction) => transaction.put('sale/1', { totalMinor: 100 }));
+      const { result, calls } = await countObjectStoreCalls(['get', 'count', 'getAllRecords', 'getAll'], () =>
+        store.read(async (transaction) => ({
+          sale: await transaction.get('sale/1'),
+          again: await transaction.get('sale/1'),
+          exists: await transaction.has('sale/1'),
+        })),
+      );
+      expect(result).toEqual({ sale: { totalMinor: 100 }, again: { totalMinor: 100 }, exists: true });
+      expect(calls).toEqual(['get']);
+      await store.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('sees what another connection committed after it kept the old value in memory', async () => {
+      const name = freshDatabaseName();
+      const first = await openIndexedDbStore(name);
+      const second = await openIndexedDbStore(name);
+      await first.write(async (transaction) => {
+        await transaction.put('sale/1', 'completed');
+        await transaction.put('state/store/1', { name: 'Centro' });
+      });
+      const before = await first.read(async (transaction) => ({
+        sale: await transaction.get('sale/1'),
+        missing: await transaction.get('sale/2'),
+        stores: await transaction.scan({ prefix: 'state/store/' }),
+        storeCount: await transaction.count('state/store/'),
+      }));
+      expect(before).toEqual({
+        sale: 'completed',
+        missing: undefined,
+        stores: [['state/store/1', { name: 'Centro' }]],
+        storeCount: 1,
+      });
+      await second.write(async (transaction) => {
+        await transaction.put('sale/1', 'voided');
+        await transaction.put('sale/2', 'completed');
+        await transaction.put('state/store/2', { name: 'Norte' });
+      });
+      // A write that reads nothing cannot tell another tab committed first; what it commits must not
+      // make the first connection's older values look current.
+      await first.write((transaction) => transaction.put('note/1', 'written blind'));
+      const after = await first.read(async (transaction) => ({
+        sale: await transaction.get('sale/1'),
+        missing: await transaction.get('sale/2'),
+        stores: await transaction.scan({ prefix: 'state/store/' }),
+        storeCount: await transaction.count('state/store/'),
+      }));
+      expect(after).toEqual({
+        sale: 'voided',
+        missing: 'completed',
+        stores: [
+          ['state/store/1', { name: 'Centro' }],
+          ['state/store/2', { name: 'Norte' }],
+        ],
+        storeCount: 2,
+      });
+      await first.close();
+      await second.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('opens a sealed value it already authenticated without decrypting it again', async () => {
+      const name = freshDatabaseName();
+      const store = encryptValues(await openIndexedDbStore(name), await createStorageKey());
+      await store.write((transaction) => transaction.put('sale/1', { totalMinor: 100 }));
+      const { result, calls } = await countDecryptions(async () => [
+        await store.read((transaction) => transaction.get('sale/1')),
+        await store.read((transaction) => transaction.get('sale/1')),
+        await store.write((transaction) => transaction.get('sale/1')),
+      ]);
+      expect(result).toEqual([{ totalMinor: 100 }, { totalMinor: 100 }, { totalMinor: 100 }]);
+      expect(calls).toBe(0);
+      await store.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('refuses a value another connection moved, after it had opened the one that was there', async () => {
+      const name = freshDatabaseName();
+      const key = await createStorageKey();
+      const store = encryptValues(await openIndexedDbStore(name), key);
+      await store.write(async (transaction) => {
+        await transaction.put('sale/voided', { status: 'voided' });
+        await transaction.put('sale/completed', { status: 'completed' });
+      });
+      expect(await store.read((transaction) => transaction.get('sale/completed'))).toEqual({
+        status: 'completed',
+      });
+      // Another connection, through the adapter but without the key, pastes one sealed value over the other.
+      const other = await openIndexedDbStore(name);
+      await other.write(async (transaction) => {
+        const voided = await transaction.get('sale/voided');
+        if (voided === undefined) throw new Error('the voided sale is missing');
+        await transaction.put('sale/completed', voided);
+      });
+      await other.close();
+      await expectStoreError(
+        expect,
+        store.read((transaction) => transaction.get('sale/completed')),
+        'DECRYPTION_FAILED',
+      );
+      await store.close();
+      await deleteIndexedDbStore(name);
+    });
+
     it('keeps only ciphertext at rest: the raw records hold no plaintext', async () => {
       const name = freshDatabaseName();
       const secret = 'Cliente Ñandú, tarjeta 4111-1111';
@@ -228,6 +336,45 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
   });
+}
+
+/** The names of the IDBObjectStore read methods called while `work` runs, in order. */
+async function countObjectStoreCalls<T>(
+  names: readonly string[],
+  work: () => Promise<T>,
+): Promise<{ result: T; calls: string[] }> {
+  const calls: string[] = [];
+  const prototype = IDBObjectStore.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = names
+    .filter((name) => name in prototype)
+    .map((name) => [name, prototype[name]!] as const);
+  for (const [name, original] of originals) {
+    prototype[name] = function (this: unknown, ...args: unknown[]) {
+      calls.push(name);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    return { result: await work(), calls };
+  } finally {
+    for (const [name, original] of originals) prototype[name] = original;
+  }
+}
+
+/** How many times WebCrypto decrypted while `work` ran. */
+async function countDecryptions<T>(work: () => Promise<T>): Promise<{ result: T; calls: number }> {
+  const prototype = SubtleCrypto.prototype;
+  const original = prototype.decrypt;
+  let calls = 0;
+  prototype.decrypt = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['decrypt']>) {
+    calls += 1;
+    return original.apply(this, args);
+  };
+  try {
+    return { result: await work(), calls };
+  } finally {
+    prototype.decrypt = original;
+  }
 }
 
 /** A delete that other connections do not block finishes in milliseconds; waiting longer means it is blocked. */

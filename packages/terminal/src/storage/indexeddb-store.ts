@@ -3,6 +3,7 @@ import {
   runBufferedWork,
   type TransactionChanges,
 } from './buffered-write-transaction';
+import { CommittedValueCache } from './committed-value-cache';
 import { ReadWriteLock } from './read-write-lock';
 import { assertStoreKey, type ScanRange, scanKeyBounds, toScanRange } from './scan-range';
 import type {
@@ -27,10 +28,21 @@ import { TerminalStoreError } from './terminal-store-error';
  * open; what keeps them consistent is the turn-taking: this instance's read-write lock and, across
  * tabs of the same origin, a Web Lock named after the database.
  *
- * Database layout, version 1: object store "entries", out-of-line string keys, no indexes.
+ * Each IndexedDB request costs the page a round trip to the storage process, so values read or
+ * written once are kept in memory (CommittedValueCache) for as long as the commit token says no
+ * other connection has committed since; without Web Locks there is no such guarantee and every
+ * read goes to IndexedDB.
+ *
+ * Database layout:
+ * - version 2 (2026-11): object store "commits" added, holding under "token" the token of the last
+ *   commit made through this adapter.
+ * - version 1: object store "entries", out-of-line string keys, no indexes.
  */
-export const INDEXEDDB_SCHEMA_VERSION = 1;
+export const INDEXEDDB_SCHEMA_VERSION = 2;
 const OBJECT_STORE_NAME = 'entries';
+const COMMITS_OBJECT_STORE_NAME = 'commits';
+const COMMIT_TOKEN_KEY = 'token';
+const OBJECT_STORE_NAMES = [OBJECT_STORE_NAME, COMMITS_OBJECT_STORE_NAME];
 /** How long an open may wait for other tabs to close an older version before it gives up. */
 const OPEN_BLOCKED_TIMEOUT_MS = 10_000;
 
@@ -67,6 +79,11 @@ export function deleteIndexedDbStore(databaseName: string): Promise<void> {
 
 class BrowserIndexedDbStore implements IndexedDbStore {
   private readonly lock = new ReadWriteLock();
+  /** Unset without Web Locks: then nothing keeps another tab from committing between two reads. */
+  private readonly cache = globalThis.navigator?.locks === undefined ? undefined : new CommittedValueCache();
+  /** Makes this instance's commit tokens unique across tabs and reopenings. */
+  private readonly instanceId = globalThis.crypto.randomUUID();
+  private commitCount = 0;
   private closed = false;
   /** Set when the browser closed the connection under us (storage cleared, another tab upgrading). */
   private closedByBrowser: string | null = null;
@@ -90,7 +107,7 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     return this.lock.run('read', () =>
       this.acrossTabs('shared', async () => {
         this.assertOpen();
-        const transaction = new IndexedDbReadTransaction(this.database);
+        const transaction = new IndexedDbReadTransaction(this.database, this.cache);
         try {
           return await work(transaction);
         } finally {
@@ -105,10 +122,17 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     return this.lock.run('write', () =>
       this.acrossTabs('exclusive', async () => {
         this.assertOpen();
-        const { result, changes } = await runBufferedWork(new IndexedDbReadTransaction(this.database), work);
+        const committed = new IndexedDbReadTransaction(this.database, this.cache);
+        const { result, changes } = await runBufferedWork(committed, work);
         if (changes.puts.length > 0 || changes.deletes.length > 0) {
           this.assertOpen();
-          await commit(this.database, changes);
+          this.commitCount += 1;
+          const replacing = await committed.checkedToken();
+          await commit(this.database, changes, {
+            token: `${this.instanceId}/${this.commitCount}`,
+            replacing,
+            cache: this.cache,
+          });
         }
         return result;
       }),
@@ -169,19 +193,35 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
   private finished = false;
   /** The readonly transaction of the last request, reused while the browser keeps it active. */
   private current: IDBTransaction | undefined;
+  /** The commit token read at this transaction's first request, once the cache has checked it. */
+  private cacheToken: Promise<string | null> | undefined;
 
-  constructor(private readonly database: IDBDatabase) {}
+  constructor(
+    private readonly database: IDBDatabase,
+    private readonly cache: CommittedValueCache | undefined,
+  ) {}
 
   async get(key: string): Promise<JsonValue | undefined> {
     this.assertOpen();
     assertStoreKey(key);
-    return (await settle(this.request((store) => store.get(key)))) as JsonValue | undefined;
+    const token = await this.validCacheToken();
+    const cached = token === null ? undefined : this.cache?.get(key);
+    if (cached !== undefined) return cached.value;
+    const value = (await settle(this.request((store) => store.get(key)))) as JsonValue | undefined;
+    if (this.mayRemember(token)) this.cache?.remember(key, value);
+    return value;
   }
 
   async has(key: string): Promise<boolean> {
     this.assertOpen();
     assertStoreKey(key);
-    return (await settle(this.request((store) => store.count(key)))) > 0;
+    const token = await this.validCacheToken();
+    const cached = token === null ? undefined : this.cache?.get(key);
+    if (cached !== undefined) return cached.value !== undefined;
+    const found = (await settle(this.request((store) => store.count(key)))) > 0;
+    // A key found has a value this read did not fetch; one not found is known to be absent.
+    if (!found && this.mayRemember(token)) this.cache?.remember(key, undefined);
+    return found;
   }
 
   async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
@@ -191,6 +231,18 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     if (keyRange === 'empty' || range.limit === 0) {
       return [];
     }
+    const token = await this.validCacheToken();
+    const cached = token === null ? undefined : this.cache?.scan(range);
+    if (cached !== undefined) return cached;
+    const entries = await this.scanRange(range, keyRange);
+    if (this.mayRemember(token)) this.cache?.rememberScan(range, entries);
+    return entries;
+  }
+
+  private async scanRange(
+    range: ScanRange,
+    keyRange: IDBKeyRange | undefined,
+  ): Promise<[string, JsonValue][]> {
     const count = range.limit ?? undefined;
     const records = this.request((store) =>
       hasGetAllRecords(store)
@@ -225,11 +277,47 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     this.assertOpen();
     assertStoreKey(prefix);
     const keyRange = toKeyRange({ prefix, startAfter: null, limit: null, reverse: false });
-    return keyRange === 'empty' ? 0 : settle(this.request((store) => store.count(keyRange)));
+    if (keyRange === 'empty') return 0;
+    const token = await this.validCacheToken();
+    const cached = token === null ? undefined : this.cache?.count(prefix);
+    if (cached !== undefined) return cached;
+    const count = await settle(this.request((store) => store.count(keyRange)));
+    if (this.mayRemember(token)) this.cache?.rememberCount(prefix, count);
+    return count;
   }
 
   finish(): void {
     this.finished = true;
+  }
+
+  /** The commit token this transaction checked the cache against, or null if it did not. */
+  checkedToken(): Promise<string | null> {
+    return this.cacheToken ?? Promise.resolve(null);
+  }
+
+  /**
+   * Reads the commit token once per transaction, under the lock that keeps other writers out
+   * until the transaction ends, and resolves to it once the cache has checked it (null: do not
+   * use the cache).
+   */
+  private validCacheToken(): Promise<string | null> {
+    const cache = this.cache;
+    if (cache === undefined) return Promise.resolve(null);
+    this.cacheToken ??= settle(
+      this.request((store) => store.transaction.objectStore(COMMITS_OBJECT_STORE_NAME).get(COMMIT_TOKEN_KEY)),
+    ).then((stored) => {
+      const token = typeof stored === 'string' ? stored : null;
+      return cache.validate(token) ? token : null;
+    });
+    return this.cacheToken;
+  }
+
+  /**
+   * A value read may be kept while this transaction is still running (its lock holds) and no
+   * other transaction has told the cache something newer.
+   */
+  private mayRemember(token: string | null): boolean {
+    return !this.finished && this.cache !== undefined && this.cache.holds(token);
   }
 
   /**
@@ -248,7 +336,7 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
         if (!isInactiveTransaction(error)) throw error;
       }
     }
-    const transaction = this.database.transaction(OBJECT_STORE_NAME, 'readonly');
+    const transaction = this.database.transaction(OBJECT_STORE_NAMES, 'readonly');
     this.current = transaction;
     return make(transaction.objectStore(OBJECT_STORE_NAME));
   }
@@ -292,6 +380,9 @@ function openDatabase(databaseName: string): Promise<IDBDatabase> {
       const database = request.result;
       if (!database.objectStoreNames.contains(OBJECT_STORE_NAME)) {
         database.createObjectStore(OBJECT_STORE_NAME);
+      }
+      if (!database.objectStoreNames.contains(COMMITS_OBJECT_STORE_NAME)) {
+        database.createObjectStore(COMMITS_OBJECT_STORE_NAME);
       }
     };
     request.onblocked = () => {
@@ -357,15 +448,41 @@ function collectBackwards(
   });
 }
 
-/** Applies a transaction's changes in one readwrite transaction and resolves when it has committed durably. */
-function commit(database: IDBDatabase, changes: TransactionChanges): Promise<void> {
+/** A commit's new token, and what the cache knew before it. */
+interface CommitTokens {
+  readonly token: string;
+  /**
+   * The token the write's own reads found, under the lock the write still holds, or null when it
+   * read nothing: then the cache cannot tell whether another tab committed before this turn.
+   */
+  readonly replacing: string | null;
+  readonly cache: CommittedValueCache | undefined;
+}
+
+/**
+ * Applies a transaction's changes in one readwrite transaction, with a new commit token, and
+ * resolves when it has committed durably; then the cache learns the changes, on top of what it
+ * knew if the write checked that nobody else committed, else alone.
+ */
+function commit(database: IDBDatabase, changes: TransactionChanges, tokens: CommitTokens): Promise<void> {
+  const { token, replacing, cache } = tokens;
   return new Promise((resolve, reject) => {
     let transaction: IDBTransaction | undefined;
     try {
-      transaction = database.transaction(OBJECT_STORE_NAME, 'readwrite', { durability: 'strict' });
+      transaction = database.transaction(OBJECT_STORE_NAMES, 'readwrite', { durability: 'strict' });
       const started = transaction;
-      started.oncomplete = () => resolve();
-      started.onabort = () => reject(writeFailure(started.error));
+      started.oncomplete = () => {
+        if (cache !== undefined) {
+          if (!cache.holds(replacing)) cache.forget();
+          cache.applyCommit(changes, token);
+        }
+        resolve();
+      };
+      started.onabort = () => {
+        cache?.forget();
+        reject(writeFailure(started.error));
+      };
+      started.objectStore(COMMITS_OBJECT_STORE_NAME).put(token, COMMIT_TOKEN_KEY);
       const store = started.objectStore(OBJECT_STORE_NAME);
       for (const key of changes.deletes) {
         store.delete(key);
@@ -375,6 +492,7 @@ function commit(database: IDBDatabase, changes: TransactionChanges): Promise<voi
       }
     } catch (error) {
       // Nothing of an aborted transaction is applied; the rejection names the first cause.
+      cache?.forget();
       reject(writeFailure(error));
       try {
         transaction?.abort();
