@@ -21,13 +21,23 @@ export interface CopiedJsonValue {
  */
 export function copyJsonValue(value: unknown): CopiedJsonValue {
   const size = { bytes: 0 };
-  const copy = copyAtDepth(value, 0, size, '$');
+  let copy: JsonValue;
+  try {
+    // Paths are only spelled out to explain a refusal: building one per node costs more than the copy.
+    copy = copyAtDepth(value, 0, size, null);
+  } catch (error) {
+    if (error instanceof TerminalStoreError) copyAtDepth(value, 0, { bytes: 0 }, '$');
+    throw error;
+  }
   return { value: copy, approximateBytes: size.bytes };
 }
 
-function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, path: string): JsonValue {
+/** Where a value sits in the one being copied (`$.lines[0].sku`), or null when no one will read it. */
+type ValuePath = string | null;
+
+function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, path: ValuePath): JsonValue {
   if (depth > JSON_DEPTH_MAX) {
-    throw new TerminalStoreError('VALUE_INVALID', `${path} nests deeper than ${JSON_DEPTH_MAX} levels`);
+    throw invalid(path, `nests deeper than ${JSON_DEPTH_MAX} levels`);
   }
   switch (typeof value) {
     case 'string':
@@ -35,7 +45,7 @@ function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, pat
       return value;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new TerminalStoreError('VALUE_INVALID', `${path} is ${value}, which JSON cannot carry`);
+        throw invalid(path, `is ${value}, which JSON cannot carry`);
       }
       size.bytes += 8;
       return value === 0 ? 0 : value;
@@ -52,7 +62,7 @@ function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, pat
       }
       return copyObject(value, depth, size, path);
     default:
-      throw new TerminalStoreError('VALUE_INVALID', `${path} is ${typeof value}, which is not a JSON value`);
+      throw invalid(path, `is ${typeof value}, which is not a JSON value`);
   }
 }
 
@@ -60,26 +70,27 @@ function copyArray(
   value: readonly unknown[],
   depth: number,
   size: { bytes: number },
-  path: string,
+  path: ValuePath,
 ): JsonValue {
   const copy: JsonValue[] = new Array(value.length);
   size.bytes += 2 + value.length;
   for (let index = 0; index < value.length; index += 1) {
-    copy[index] = copyAtDepth(value[index], depth + 1, size, `${path}[${index}]`);
+    copy[index] = copyAtDepth(value[index], depth + 1, size, path === null ? null : `${path}[${index}]`);
   }
   return copy;
 }
 
-function copyObject(value: object, depth: number, size: { bytes: number }, path: string): JsonValue {
+function copyObject(value: object, depth: number, size: { bytes: number }, path: ValuePath): JsonValue {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
     const constructorName = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-    throw new TerminalStoreError('VALUE_INVALID', `${path} is a ${constructorName}, not a plain object`);
+    throw invalid(path, `is a ${constructorName}, not a plain object`);
   }
   const copy: { [key: string]: JsonValue } = {};
   size.bytes += 2;
-  for (const [key, entry] of Object.entries(value)) {
-    const entryCopy = copyAtDepth(entry, depth + 1, size, `${path}.${key}`);
+  const entries = value as { readonly [key: string]: unknown };
+  for (const key of Object.keys(value)) {
+    const entryCopy = copyAtDepth(entries[key], depth + 1, size, path === null ? null : `${path}.${key}`);
     size.bytes += key.length + 4;
     // A plain assignment to "__proto__" would change the copy's prototype instead of adding the
     // key that JSON.parse would have created.
@@ -95,4 +106,8 @@ function copyObject(value: object, depth: number, size: { bytes: number }, path:
     }
   }
   return copy;
+}
+
+function invalid(path: ValuePath, problem: string): TerminalStoreError {
+  return new TerminalStoreError('VALUE_INVALID', `${path ?? 'the value'} ${problem}`);
 }

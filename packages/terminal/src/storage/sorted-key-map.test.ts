@@ -36,22 +36,25 @@ describe('sorted key map', () => {
         fc.option(key, { nil: undefined }),
         fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
         fc.boolean(),
-        (operations, prefix, startAfter, limit, reverse) => {
-          const map = new SortedKeyMap();
-          const model = new Map<string, number>();
+        // Tiny chunks make the sorted keys split, empty and merge chunks within a few steps.
+        fc.constantFrom(2, 3, 8, 16, undefined),
+        (operations, prefix, startAfter, limit, reverse, chunkKeysMax) => {
+          const map = new SortedKeyMap(chunkKeysMax);
+          const model = new Map<string, string>();
           for (const step of operations) {
             if (step.kind === 'set' || step.kind === 'load') {
-              map[step.kind](step.key, step.value);
-              model.set(step.key, step.value);
+              map[step.kind](step.key, String(step.value));
+              model.set(step.key, String(step.value));
             } else if (step.kind === 'delete') {
               map.delete(step.key);
               model.delete(step.key);
             } else {
-              map.apply({ puts: step.puts, deletes: step.deletes });
+              const puts = step.puts.map(([k, value]): [string, string] => [k, String(value)]);
+              map.apply({ puts, deletes: step.deletes });
               for (const deleted of step.deletes) {
                 model.delete(deleted);
               }
-              for (const [k, value] of step.puts) {
+              for (const [k, value] of puts) {
                 model.set(k, value);
               }
             }

@@ -1,20 +1,25 @@
 import type { TransactionChanges } from './buffered-write-transaction';
 import { prefixUpperBound, type ScanRange, scanKeyBounds } from './scan-range';
+import { type KeyPosition, SORTED_KEY_CHUNK_KEYS_MAX, SortedKeyList } from './sorted-key-list';
 import type { JsonValue } from './terminal-store';
 import { assertStoreInvariant } from './terminal-store-error';
 
 /**
- * The in-memory index behind the memory and file stores: a hash map for point reads and a sorted
- * array of keys for ranges. Inserting a new key into the sorted array is a binary search and one
- * memmove, cheap next to an fsync; `load` (used when replaying a log) defers sorting to the first
- * range read so that replaying a million keys is one sort, not a million inserts.
+ * The in-memory index behind the memory and file stores: a hash map for point reads and a chunked
+ * sorted list of keys for ranges (sorted-key-list.ts), so inserting a key costs the same however
+ * many keys the catalog put in the store. `load` (used when replaying a log) defers sorting to the
+ * first range read so that replaying a million keys is one sort, not a million inserts.
  *
  * Values are stored as given: the caller copies them on the way in and on the way out.
  */
 export class SortedKeyMap {
   private readonly values = new Map<string, JsonValue>();
   /** Null while keys loaded in bulk are waiting to be sorted. */
-  private sortedKeys: string[] | null = [];
+  private sortedKeys: SortedKeyList | null;
+
+  constructor(private readonly chunkKeysMax: number = SORTED_KEY_CHUNK_KEYS_MAX) {
+    this.sortedKeys = new SortedKeyList(chunkKeysMax);
+  }
 
   get size(): number {
     return this.values.size;
@@ -29,14 +34,12 @@ export class SortedKeyMap {
   }
 
   set(key: string, value: JsonValue): void {
-    const isNewKey = !this.values.has(key);
+    const sizeBefore = this.values.size;
     this.values.set(key, value);
-    if (isNewKey && this.sortedKeys !== null) {
-      this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 0, key);
-    }
+    if (this.values.size > sizeBefore) this.sortedKeys?.insert(key);
   }
 
-  /** Sets a key without keeping the sorted array up to date; the next range read sorts once. */
+  /** Sets a key without keeping the sorted keys up to date; the next range read sorts once. */
   load(key: string, value: JsonValue): void {
     if (!this.values.has(key)) {
       this.sortedKeys = null;
@@ -45,26 +48,21 @@ export class SortedKeyMap {
   }
 
   delete(key: string): void {
-    if (!this.values.delete(key) || this.sortedKeys === null) {
-      return;
-    }
-    const index = lowerBound(this.sortedKeys, key);
-    assertStoreInvariant(this.sortedKeys[index] === key, `sorted keys lost ${JSON.stringify(key)}`);
-    this.sortedKeys.splice(index, 1);
+    if (this.values.delete(key)) this.sortedKeys?.remove(key);
   }
 
   /**
    * Applies a committed transaction and returns how many existing entries it replaced or deleted
    * (what became garbage in a log). Its values must already be private copies. A large
-   * transaction merges its keys into the sorted array in one pass instead of one insert each.
+   * transaction merges its keys into the sorted keys in one pass instead of one insert each.
    */
   apply(changes: TransactionChanges): number {
     const sizeBefore = this.values.size;
-    if (changes.deletes.length > BULK_CHANGE_KEYS_MIN && this.sortedKeys !== null) {
+    if (this.sortedKeys !== null && isBulk(changes.deletes.length, sizeBefore)) {
       for (const key of changes.deletes) {
         this.values.delete(key);
       }
-      this.sortedKeys = this.sortedKeys.filter((key) => this.values.has(key));
+      if (this.values.size < sizeBefore) this.sortedKeys.retain((key) => this.values.has(key));
     } else {
       for (const key of changes.deletes) {
         this.delete(key);
@@ -79,16 +77,16 @@ export class SortedKeyMap {
       if (this.values.size > sizeBeforePut) newKeys.push(key);
     }
     if (this.sortedKeys !== null) {
-      if (newKeys.length > BULK_CHANGE_KEYS_MIN) {
-        this.sortedKeys = mergeSorted(this.sortedKeys, newKeys.sort(compareKeys));
+      if (isBulk(newKeys.length, this.values.size)) {
+        this.sortedKeys.insertSorted(newKeys.sort(compareKeys));
       } else {
         for (const key of newKeys) {
-          this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 0, key);
+          this.sortedKeys.insert(key);
         }
       }
     }
     assertStoreInvariant(
-      this.sortedKeys === null || this.sortedKeys.length === this.values.size,
+      this.sortedKeys === null || this.sortedKeys.size === this.values.size,
       'sorted keys and values disagree in size after a transaction',
     );
     return deleted + changes.puts.length - newKeys.length;
@@ -98,11 +96,10 @@ export class SortedKeyMap {
   scan(range: ScanRange, limit: number | null): [string, JsonValue][] {
     const keys = this.sorted();
     const [start, end] = this.rangeBounds(keys, range);
-    const count = Math.max(0, Math.min(end - start, limit ?? Number.POSITIVE_INFINITY));
-    const entries: [string, JsonValue][] = new Array(count);
-    for (let offset = 0; offset < count; offset += 1) {
-      const key = keys[range.reverse ? end - 1 - offset : start + offset];
-      assertStoreInvariant(key !== undefined, 'scan ran past the sorted keys');
+    const rangeKeys = keys.keysBetween(start, end, limit ?? Number.POSITIVE_INFINITY, range.reverse);
+    const entries: [string, JsonValue][] = new Array(rangeKeys.length);
+    for (let offset = 0; offset < rangeKeys.length; offset += 1) {
+      const key = rangeKeys[offset] as string;
       const value = this.values.get(key);
       assertStoreInvariant(value !== undefined, `sorted key ${JSON.stringify(key)} has no value`);
       entries[offset] = [key, value];
@@ -113,7 +110,7 @@ export class SortedKeyMap {
   countPrefix(prefix: string): number {
     const keys = this.sorted();
     const upper = prefixUpperBound(prefix);
-    return (upper === null ? keys.length : lowerBound(keys, upper)) - lowerBound(keys, prefix);
+    return keys.countBetween(keys.lowerBound(prefix), upper === null ? keys.end() : keys.lowerBound(upper));
   }
 
   /** Every entry in key order, for snapshots. */
@@ -125,29 +122,32 @@ export class SortedKeyMap {
     }
   }
 
-  private sorted(): string[] {
+  private sorted(): SortedKeyList {
     if (this.sortedKeys === null) {
-      this.sortedKeys = [...this.values.keys()].sort(compareKeys);
+      this.sortedKeys = SortedKeyList.fromSorted(
+        [...this.values.keys()].sort(compareKeys),
+        this.chunkKeysMax,
+      );
     }
     assertStoreInvariant(
-      this.sortedKeys.length === this.values.size,
+      this.sortedKeys.size === this.values.size,
       'sorted keys and values disagree in size',
     );
     return this.sortedKeys;
   }
 
-  /** The half-open index interval [start, end) of the keys in the range, before its limit. */
-  private rangeBounds(keys: readonly string[], range: ScanRange): [number, number] {
+  /** The positions [start, end) of the keys in the range, before its limit. */
+  private rangeBounds(keys: SortedKeyList, range: ScanRange): [KeyPosition, KeyPosition] {
     const bounds = scanKeyBounds(range);
     if (bounds === 'empty') {
-      return [0, 0];
+      return [keys.end(), keys.end()];
     }
-    const start = bounds.lowerOpen ? upperBound(keys, bounds.lower) : lowerBound(keys, bounds.lower);
-    let end = keys.length;
+    const start = bounds.lowerOpen ? keys.upperBound(bounds.lower) : keys.lowerBound(bounds.lower);
+    let end = keys.end();
     if (bounds.upper !== null) {
-      end = bounds.upperOpen ? lowerBound(keys, bounds.upper) : upperBound(keys, bounds.upper);
+      end = bounds.upperOpen ? keys.lowerBound(bounds.upper) : keys.upperBound(bounds.upper);
     }
-    return [start, Math.max(start, end)];
+    return [start, end];
   }
 }
 
@@ -159,53 +159,15 @@ function compareKeys(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-/** Above this many new or deleted keys, a transaction rebuilds the sorted array in one pass. */
+/**
+ * Whether a transaction's new (or deleted) keys are merged in one pass over the sorted keys rather
+ * than inserted one at a time. A pass touches every key while an insert touches one chunk, so it
+ * pays only for a batch that is a fair share of the store: a catalog batch, never a sale.
+ */
+function isBulk(changedKeys: number, storeKeys: number): boolean {
+  return changedKeys > BULK_CHANGE_KEYS_MIN && changedKeys * BULK_SHARE_INVERSE > storeKeys;
+}
+
 const BULK_CHANGE_KEYS_MIN = 32;
-
-function mergeSorted(left: readonly string[], right: readonly string[]): string[] {
-  const merged: string[] = new Array(left.length + right.length);
-  let leftIndex = 0;
-  let rightIndex = 0;
-  for (let index = 0; index < merged.length; index += 1) {
-    const leftKey = left[leftIndex];
-    const rightKey = right[rightIndex];
-    if (rightKey === undefined || (leftKey !== undefined && leftKey < rightKey)) {
-      merged[index] = leftKey as string;
-      leftIndex += 1;
-    } else {
-      merged[index] = rightKey;
-      rightIndex += 1;
-    }
-  }
-  return merged;
-}
-
-/** The first index whose key is not less than `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((keys[middle] as string) < key) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  return low;
-}
-
-/** The first index whose key is greater than `key`. */
-function upperBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((keys[middle] as string) <= key) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  return low;
-}
+/** A batch is merged when it holds more than 1/32 of the store's keys. */
+const BULK_SHARE_INVERSE = 32;
