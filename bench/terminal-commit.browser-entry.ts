@@ -1,4 +1,3 @@
-import { type Cart, cartTotals, money, type Tender } from '@mostrador/core';
 import {
   browserDeviceKeyVault,
   createStorageKey,
@@ -12,6 +11,7 @@ import {
   type WriteTransaction,
   webLocksWriterLock,
 } from '@mostrador/terminal';
+import { saleRinger } from './sale-ringer';
 
 /*
  * The page's script for terminal-commit-browser (bundled by terminal-commit-browser.ts): the real
@@ -84,10 +84,7 @@ const TERMINAL_DATABASE = 'mostrador-bench-terminal';
 const DEVICE_KEY_DATABASE = 'mostrador-bench-device-key';
 const FLOOR_DATABASE = 'mostrador-bench-floor';
 const FLOOR_OBJECT_STORE = 'entries';
-const LINES_PER_SALE = 5;
 const REQUEST_TIMEOUT_MS = 60_000;
-/** What a card tender adds beyond the total so that cash change is due. */
-const CASH_OVER_MINOR = 50_000;
 
 /** The link to the server, which the benchmark cuts before measuring; it counts what was sent. */
 interface Link {
@@ -232,50 +229,6 @@ function countCalls(prototype: object, name: string, seen: (args: unknown[]) => 
   };
   return () => {
     target[name] = original;
-  };
-}
-
-/** Half the total on a card, the rest in cash with a note larger than needed, so change is due. */
-function cardAndCash(cart: Cart): Tender[] {
-  const totalMinor = cartTotals(cart, { pricesIncludeTax: true }).total.amountMinor;
-  const cardMinor = Math.floor(totalMinor / 2);
-  return [
-    { kind: 'card', amount: money(cardMinor, cart.currency), reference: 'AUTH-BENCH' },
-    { kind: 'cash', amount: money(totalMinor - cardMinor + CASH_OVER_MINOR, cart.currency) },
-  ];
-}
-
-/** Rings sales of LINES_PER_SALE distinct SKUs, walking the list so no SKU runs out of stock. */
-function saleRinger(engine: TerminalEngine) {
-  let next = 0;
-  const ringCart = async (skus: readonly string[]): Promise<Cart> => {
-    const opened = await engine.newCart();
-    if (!opened.ok) throw new Error(`newCart: ${opened.code}`);
-    let cart: Cart = opened.cart;
-    for (let line = 0; line < LINES_PER_SALE; line += 1) {
-      const sku = skus[next % skus.length]!;
-      next += 1;
-      const added = await engine.addToCart(cart, { code: sku });
-      if (!('cart' in added)) throw new Error(`add ${sku}: ${JSON.stringify(added)}`);
-      cart = added.cart as Cart;
-    }
-    return cart;
-  };
-  const complete = async (cart: Cart): Promise<void> => {
-    const sold = await engine.completeSale({ cart, tenders: cardAndCash(cart) });
-    if (!sold.ok) throw new Error(`completeSale refused: ${JSON.stringify(sold)}`);
-  };
-  return {
-    ringCart,
-    complete,
-    async timed(skus: readonly string[]): Promise<{ ringMs: number; completeSaleMs: number }> {
-      const ringStarted = performance.now();
-      const cart = await ringCart(skus);
-      const saleStarted = performance.now();
-      await complete(cart);
-      const saleEnded = performance.now();
-      return { ringMs: saleStarted - ringStarted, completeSaleMs: saleEnded - saleStarted };
-    },
   };
 }
 

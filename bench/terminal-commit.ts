@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Cart, cartTotals, money, type Tender } from '@mostrador/core';
 import {
   type ListeningServer,
   startListeningServer,
@@ -21,6 +20,7 @@ import {
   roundTo,
   summarizeLatencies,
 } from './report';
+import { LINES_PER_SALE, saleRinger } from './sale-ringer';
 
 /**
  * terminal-commit: how long the cashier waits for "sale complete" on a real terminal (file store,
@@ -49,7 +49,6 @@ export const TERMINAL_COMMIT_FULL: TerminalCommitOptions = {
 };
 export const TERMINAL_COMMIT_QUICK: TerminalCommitOptions = { sales: 60, warmupSales: 5, productCount: 300 };
 
-const LINES_PER_SALE = 5;
 /** Bounds what a mistyped flag can ask of a shared machine. */
 const SALES_MAX = 100_000;
 /** Stock left of every SKU after the run, above any safety buffer, so the offline guard never blocks. */
@@ -114,8 +113,8 @@ export async function runTerminalCommit(
       await activateAndLoad(opened.engine, server, tenant);
       await goOffline(opened.engine, link);
 
-      const ring = saleRinger(opened.engine, skus);
-      for (let index = 0; index < options.warmupSales; index += 1) await ring.commitNext();
+      const ring = saleRinger(opened.engine);
+      for (let index = 0; index < options.warmupSales; index += 1) await ring.timed(skus);
       const sampleFact = await lastFactEnvelope(opened.engine);
       const factBytes = Buffer.byteLength(JSON.stringify(sampleFact));
       const storeBytesBefore = (await opened.store.usage()).bytesUsed;
@@ -125,7 +124,7 @@ export async function runTerminalCommit(
       const ringMs: number[] = [];
       const floorMs: number[] = [];
       for (let index = 0; index < options.sales; index += 1) {
-        const timing = await ring.commitNext();
+        const timing = await ring.timed(skus);
         saleMs.push(timing.completeSaleMs);
         ringMs.push(timing.ringMs);
         floorMs.push(await timeFloorWrite(floorStore, index, sampleFact));
@@ -201,48 +200,6 @@ async function goOffline(engine: TerminalEngine, link: Link) {
   if (!('outcome' in attempt) || attempt.outcome !== 'unknown')
     throw new Error(`a sync with the link down should end unknown: ${JSON.stringify(attempt)}`);
   if ((await engine.status()).online) throw new Error('the terminal still believes it is online');
-}
-
-interface SaleTiming {
-  readonly ringMs: number;
-  readonly completeSaleMs: number;
-}
-
-/** Rings sales of LINES_PER_SALE distinct SKUs, walking the list so no SKU runs out of stock. */
-function saleRinger(engine: TerminalEngine, skus: readonly string[]) {
-  let next = 0;
-  return {
-    async commitNext(): Promise<SaleTiming> {
-      const ringStarted = performance.now();
-      const opened = await engine.newCart();
-      if (!opened.ok) throw new Error(`newCart: ${opened.code}`);
-      let cart: Cart = opened.cart;
-      for (let line = 0; line < LINES_PER_SALE; line += 1) {
-        const sku = skus[next % skus.length]!;
-        next += 1;
-        const added = await engine.addToCart(cart, { code: sku });
-        if (!('cart' in added)) throw new Error(`add ${sku}: ${JSON.stringify(added)}`);
-        cart = added.cart as Cart;
-      }
-      const tenders = cardAndCash(cart);
-      const saleStarted = performance.now();
-      const sold = await engine.completeSale({ cart, tenders });
-      const saleEnded = performance.now();
-      if (!sold.ok) throw new Error(`completeSale refused: ${JSON.stringify(sold)}`);
-      return { ringMs: saleStarted - ringStarted, completeSaleMs: saleEnded - saleStarted };
-    },
-  };
-}
-
-/** Half the total on a card, the rest in cash with a note larger than needed, so change is due. */
-function cardAndCash(cart: Cart): Tender[] {
-  const totalMinor = cartTotals(cart, { pricesIncludeTax: true }).total.amountMinor;
-  const cardMinor = Math.floor(totalMinor / 2);
-  const cashMinor = totalMinor - cardMinor + 50_000;
-  return [
-    { kind: 'card', amount: money(cardMinor, cart.currency), reference: 'AUTH-BENCH' },
-    { kind: 'cash', amount: money(cashMinor, cart.currency) },
-  ];
 }
 
 async function lastFactEnvelope(engine: TerminalEngine) {
