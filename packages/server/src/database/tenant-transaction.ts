@@ -69,12 +69,10 @@ export async function withTenant<T>(
 }
 
 async function bumpTenantVersion(transaction: TenantTransaction, tenantId: string): Promise<number> {
-  const row = await transaction
-    .updateTable('tenant_versions')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('tenant_id', '=', tenantId)
-    .returning('version')
-    .executeTakeFirst();
-  if (row === undefined) throw new Error(`tenant ${tenantId} has no version row`);
-  return row.version;
+  const result = await sql<{ version: number }>`
+    WITH ${takeVersionCte(tenantId)} SELECT version FROM taken_version
+  `.execute(transaction);
+  const version = result.rows[0]?.version;
+  if (version === undefined) throw new Error(`tenant ${tenantId} has no version row`);
+  return version;
 }

@@ -115,7 +115,7 @@ export class PendingWrites {
   }
 
   /** The record that `number` of the document's series went to this document. */
-  folioAssignment(document: FolioDocument, number: number, finalFolio: string): Row<'folio_assignments'> {
+  folioAssignment(document: FolioDocument, number: number, finalFolio: string): FolioAssignmentRow {
     return {
       tenant_id: this.tenantId,
       series_id: document.seriesId,
@@ -232,7 +232,7 @@ async function writeFolioNumbers(
   for (const entry of moved) entry.dirty = false;
 }
 
-/** Every column PendingWrites.folioAssignment fills. */
+/** Every column PendingWrites.folioAssignment fills: its return type is built from this list. */
 const FOLIO_ASSIGNMENT_COLUMNS = [
   'tenant_id',
   'series_id',
@@ -246,6 +246,10 @@ const FOLIO_ASSIGNMENT_COLUMNS = [
   'terminal_id',
   'assigned_at',
 ] as const satisfies readonly (keyof Row<'folio_assignments'>)[];
+/** Exactly the listed columns, each required: a column added to the builder must join the list. */
+type FolioAssignmentRow = {
+  [Column in (typeof FOLIO_ASSIGNMENT_COLUMNS)[number]]: Row<'folio_assignments'>[Column];
+};
 
 /** A document to be numbered in a folio series, and the fact that made it. */
 export interface FolioDocument {
