@@ -8,6 +8,7 @@ import {
 } from '@mostrador/core';
 import type { TestTenant } from '@mostrador/server/testing';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
+import { sql } from 'kysely';
 import { inBatches, prepareBenchTenant } from './bench-tenant';
 import { createIngestFloor, type FloorBatch, type IngestFloor } from './ingest-floor';
 import {
@@ -78,6 +79,8 @@ export type ServerIngestResults = {
   /** How many times longer push takes than the floor for the same facts. */
   readonly ratio: number;
   readonly factBytesMean: number;
+  /** Write-ahead log each side wrote per fact (the whole cluster's, so other databases' writes count too). */
+  readonly walPerFact: Record<'push' | 'floor', WalPerFact>;
   /** Conflicts the pushed facts opened; 0 means the server took its normal path for every sale. */
   readonly conflictsOpened: number;
 };
@@ -162,6 +165,7 @@ export async function runServerIngest(
       measured = await measureInterleaved(backlogs, {
         push: (backlog, batch) => pushOverHttp(server, backlog, batch),
         floor,
+        wal: () => readWalPosition(server),
       });
       const floorFacts = await floor.countFacts();
       if (floorFacts !== options.terminals * factsPerTerminalTotal)
@@ -198,6 +202,7 @@ export async function runServerIngest(
         floor: measured.floor.overall,
         ratio: ratio(measured.floor.overall.factsPerSecond, measured.push.overall.factsPerSecond),
         factBytesMean,
+        walPerFact: { push: measured.push.wal, floor: measured.floor.wal },
         conflictsOpened,
       },
     };
@@ -220,17 +225,21 @@ const SEGMENTS_MAX = 5;
  */
 async function measureInterleaved(
   backlogs: readonly Backlog[],
-  sides: { readonly push: PushBatch; readonly floor: IngestFloor },
-): Promise<Record<'push' | 'floor', { overall: ThroughputResult; byTerminal: number[] }>> {
+  sides: { readonly push: PushBatch; readonly floor: IngestFloor; readonly wal: () => Promise<number> },
+): Promise<Record<'push' | 'floor', { overall: ThroughputResult; byTerminal: number[]; wal: WalPerFact }>> {
   const rounds = Math.max(...backlogs.map((backlog) => backlog.measured.length));
   const roundsPerSegment = Math.ceil(rounds / Math.min(rounds, SEGMENTS_MAX));
   const tallies = { push: newTally(backlogs.length), floor: newTally(backlogs.length) };
   for (let first = 0; first < rounds; first += roundsPerSegment) {
     const segment = backlogs.map((backlog) => backlog.measured.slice(first, first + roundsPerSegment));
-    await timeSegment(tallies.push, segment, (terminal, batch) => sides.push(backlogs[terminal]!, batch));
+    await timeSegment(tallies.push, segment, sides.wal, (terminal, batch) =>
+      sides.push(backlogs[terminal]!, batch),
+    );
     const copies = new Map<PreparedBatch, FloorBatch>();
     for (const batch of segment.flat()) copies.set(batch, await sides.floor.prepare(batch.facts));
-    await timeSegment(tallies.floor, segment, (_, batch) => sides.floor.copyBatch(copies.get(batch)!));
+    await timeSegment(tallies.floor, segment, sides.wal, (_, batch) =>
+      sides.floor.copyBatch(copies.get(batch)!),
+    );
   }
   return { push: throughputOf(tallies.push), floor: throughputOf(tallies.floor) };
 }
@@ -239,8 +248,10 @@ async function measureInterleaved(
 async function timeSegment(
   tally: Tally,
   segment: readonly (readonly PreparedBatch[])[],
+  wal: () => Promise<number>,
   store: (terminal: number, batch: PreparedBatch) => Promise<void>,
 ): Promise<void> {
+  const walBefore = await wal();
   const started = performance.now();
   await Promise.all(
     segment.map(async (batches, terminal) => {
@@ -254,10 +265,12 @@ async function timeSegment(
     }),
   );
   tally.seconds += (performance.now() - started) / 1000;
+  tally.walBytes += (await wal()) - walBefore;
 }
 
 interface Tally {
   seconds: number;
+  walBytes: number;
   readonly batchMs: number[];
   readonly factsByTerminal: number[];
   readonly secondsByTerminal: number[];
@@ -266,15 +279,17 @@ interface Tally {
 function newTally(terminals: number): Tally {
   return {
     seconds: 0,
+    walBytes: 0,
     batchMs: [],
     factsByTerminal: Array.from({ length: terminals }, () => 0),
     secondsByTerminal: Array.from({ length: terminals }, () => 0),
   };
 }
 
-function throughputOf(tally: Tally): { overall: ThroughputResult; byTerminal: number[] } {
+function throughputOf(tally: Tally): { overall: ThroughputResult; byTerminal: number[]; wal: WalPerFact } {
   const facts = tally.factsByTerminal.reduce((total, count) => total + count, 0);
   return {
+    wal: { bytes: Math.round(tally.walBytes / facts) },
     overall: {
       facts,
       seconds: roundTo(tally.seconds, 3),
@@ -300,6 +315,16 @@ async function pushOverHttp(server: ListeningServer, backlog: Backlog, batch: Pr
   const last = batch.facts.at(-1)!;
   if (answer.outcome !== 'applied' || answer.acknowledgedSequence !== last.sequence)
     throw new Error(`push was not applied in full: ${text.slice(0, 500)}`);
+}
+
+export type WalPerFact = { readonly bytes: number };
+
+/** Where the write-ahead log stands, in bytes since its start. */
+async function readWalPosition(server: ListeningServer): Promise<number> {
+  const { rows } = await sql<{ bytes: string }>`
+    SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes
+  `.execute(server.database.system);
+  return Number(rows[0]!.bytes);
 }
 
 async function activateOverHttp(
@@ -368,6 +393,7 @@ export function serverIngestTable(report: BenchmarkReport<ServerIngestResults>):
         ['ratio (push time / floor time)', `${results.ratio}×`, '', '', ''],
       ],
     ),
+    `WAL per fact: push ${results.walPerFact.push.bytes} B, floor ${results.walPerFact.floor.bytes} B`,
     `per terminal (facts/s): ${results.pushFactsPerSecondByTerminal.join(', ')}; conflicts opened: ${results.conflictsOpened}; mean fact ${results.factBytesMean} B`,
   ].join('\n');
 }

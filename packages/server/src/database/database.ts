@@ -6,7 +6,7 @@ import type { DatabaseSchema } from './database-schema';
 import { MIGRATIONS } from './migrations';
 import { APP_ROLE } from './migrations/0001-foundation';
 import { PgliteDialect } from './pglite-dialect';
-import { createTableStatistics, type TableStatistics } from './table-statistics';
+import { autovacuumRuns, createTableStatistics, type TableStatistics } from './table-statistics';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -23,7 +23,7 @@ export interface Database {
   readonly app: Kysely<DatabaseSchema>;
   /** COPY … FROM STDIN of whole tables' rows in one transaction, as the application role. */
   readonly copyIn: CopyIn;
-  /** Planner statistics: kept fresh on PGlite, which has no autovacuum (table-statistics.ts). */
+  /** Planner statistics: kept fresh wherever no autovacuum runs (table-statistics.ts). */
   readonly statistics: TableStatistics;
   close(): Promise<void>;
 }
@@ -96,14 +96,19 @@ async function openPostgres(
   appUrl.password = appRolePassword ?? '';
   const appPool = new pg.Pool({ connectionString: appUrl.toString(), max: poolSizeMax, types });
   const app = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: appPool }) });
+  // Autovacuum keeps statistics where it runs; a bulk load still asks for them at once.
+  const statistics = createTableStatistics(system, {
+    automatic: !(await autovacuumRuns(system)),
+    onError: (error) => process.emitWarning(`ANALYZE failed: ${String(error)}`),
+  });
   return {
     kind: 'postgres',
     system,
     app,
     copyIn: copyInPostgres(appPool),
-    // The server's autovacuum keeps statistics; a bulk load still asks for them at once.
-    statistics: createTableStatistics(system, { automatic: false }),
+    statistics,
     async close() {
+      await statistics.settle();
       await app.destroy();
       await system.destroy();
     },

@@ -2,7 +2,12 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './database';
 import type { DatabaseSchema } from './database-schema';
-import { ANALYZE_FACTS_THRESHOLD, ANALYZE_SCALE_FACTOR, createTableStatistics } from './table-statistics';
+import {
+  ANALYZE_FACTS_THRESHOLD,
+  ANALYZE_SCALE_FACTOR,
+  autovacuumRuns,
+  createTableStatistics,
+} from './table-statistics';
 
 /** The planner's row estimate for a table: -1 until it has been analysed. */
 async function estimatedRows(kysely: Kysely<DatabaseSchema>, table: string): Promise<number> {
@@ -60,6 +65,22 @@ describe('table statistics', () => {
       statistics.noteFactsStored(1);
       await statistics.settle();
       expect(await estimatedRows(database.system, table)).toBe(3000);
+    } finally {
+      await dropProbe(table);
+    }
+  });
+
+  it('analyses by itself wherever no autovacuum runs: always on PGlite, on a server where it is off', async () => {
+    const expectAutomatic = database.kind === 'pglite' || !(await autovacuumRuns(database.system));
+    const table = await freshProbeTable();
+    try {
+      const journal = Math.max(0, await estimatedRows(database.system, 'facts'));
+      database.statistics.noteFactsStored(
+        ANALYZE_FACTS_THRESHOLD + Math.ceil(ANALYZE_SCALE_FACTOR * journal),
+      );
+      await database.statistics.settle();
+      expect(await estimatedRows(database.system, table)).toBe(expectAutomatic ? 2000 : -1);
+      expect(database.statistics.automatic).toBe(expectAutomatic);
     } finally {
       await dropProbe(table);
     }

@@ -8,8 +8,11 @@ import type { DatabaseSchema } from './database-schema';
  * embedded PGlite runs no autovacuum, so its tables keep looking as they did when they were
  * empty and the planner keeps choosing plans for empty tables: pushes slowed from 0.67 s to 5 s
  * per 200-fact batch as a till's sales accumulated, and one ANALYZE brought them back to
- * 0.3–0.5 s (docs/performance.md, "ingest curve"). So on PGlite the server applies the same rule
- * itself, counted in stored facts (every table a push writes grows with them): once the facts
+ * 0.3–0.5 s (docs/performance.md, "ingest curve"). A PostgreSQL server whose autovacuum is
+ * switched off is no better, and worse after a bulk load analysed tables while they were empty: a
+ * connection then plans each foreign-key check of a sale's lines as a scan of the whole sales
+ * table and keeps that plan, and 50 tills fell from 2,400 to 164 facts/s. So on PGlite, and on a
+ * server with autovacuum off, the server applies the same rule itself, counted in stored facts (every table a push writes grows with them): once the facts
  * stored since the last ANALYZE reach ANALYZE_FACTS_THRESHOLD + ANALYZE_SCALE_FACTOR × the facts
  * there were then, it analyses again, in the background. A bulk load (the demo seed, a generated
  * tenant) asks for a refresh directly, on either database.
@@ -18,6 +21,8 @@ export const ANALYZE_FACTS_THRESHOLD = 500;
 export const ANALYZE_SCALE_FACTOR = 0.1;
 
 export interface TableStatistics {
+  /** Whether pushes trigger ANALYZE here (nothing else keeps the statistics). */
+  readonly automatic: boolean;
   /** A push stored this many new facts. */
   noteFactsStored(count: number): void;
   /** Facts noted since the last analysis began. */
@@ -50,6 +55,7 @@ export function createTableStatistics(
   };
 
   return {
+    automatic: options.automatic,
     noteFactsStored(count) {
       factsSince += count;
       if (!options.automatic || running !== null) return;
@@ -75,4 +81,12 @@ async function countFactsEstimate(kysely: Kysely<DatabaseSchema>): Promise<numbe
     SELECT reltuples::int8 AS rows FROM pg_class WHERE oid = 'facts'::regclass
   `.execute(kysely);
   return Math.max(0, Number(result.rows[0]?.rows ?? 0));
+}
+
+/** Whether the server's own autovacuum daemon will analyse tables as they grow. */
+export async function autovacuumRuns(kysely: Kysely<DatabaseSchema>): Promise<boolean> {
+  const result = await sql<{ setting: string }>`
+    SELECT setting FROM pg_settings WHERE name = 'autovacuum'
+  `.execute(kysely);
+  return result.rows[0]?.setting === 'on';
 }
