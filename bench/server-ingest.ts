@@ -10,7 +10,9 @@ import type { TestTenant } from '@mostrador/server/testing';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
 import { sql } from 'kysely';
 import { inBatches, prepareBenchTenant } from './bench-tenant';
+import { type CpuReading, cpuBetween, readCpu } from './cpu-meter';
 import { createIngestFloor, type FloorBatch, type IngestFloor } from './ingest-floor';
+import { profileWindowFromEnvironment } from './profile-window';
 import {
   type BenchmarkReport,
   describeMachine,
@@ -79,6 +81,12 @@ export type ServerIngestResults = {
   /** How many times longer push takes than the floor for the same facts. */
   readonly ratio: number;
   readonly factBytesMean: number;
+  /**
+   * CPU milliseconds per fact on each side: this process (the server, and the benchmark's own
+   * HTTP clients) and the local PostgreSQL server's processes (null on PGlite, which runs inside
+   * this process, or when PostgreSQL is not on this machine).
+   */
+  readonly cpuPerFact: Record<'push' | 'floor', CpuReading>;
   /** Write-ahead log each side wrote per fact (the whole cluster's, so other databases' writes count too). */
   readonly walPerFact: Record<'push' | 'floor', WalPerFact>;
   /** Conflicts the pushed facts opened; 0 means the server took its normal path for every sale. */
@@ -202,6 +210,7 @@ export async function runServerIngest(
         floor: measured.floor.overall,
         ratio: ratio(measured.floor.overall.factsPerSecond, measured.push.overall.factsPerSecond),
         factBytesMean,
+        cpuPerFact: { push: measured.push.cpu, floor: measured.floor.cpu },
         walPerFact: { push: measured.push.wal, floor: measured.floor.wal },
         conflictsOpened,
       },
@@ -226,14 +235,17 @@ const SEGMENTS_MAX = 5;
 async function measureInterleaved(
   backlogs: readonly Backlog[],
   sides: { readonly push: PushBatch; readonly floor: IngestFloor; readonly wal: () => Promise<number> },
-): Promise<Record<'push' | 'floor', { overall: ThroughputResult; byTerminal: number[]; wal: WalPerFact }>> {
+): Promise<Record<'push' | 'floor', ReturnType<typeof throughputOf>>> {
   const rounds = Math.max(...backlogs.map((backlog) => backlog.measured.length));
   const roundsPerSegment = Math.ceil(rounds / Math.min(rounds, SEGMENTS_MAX));
   const tallies = { push: newTally(backlogs.length), floor: newTally(backlogs.length) };
+  const profile = profileWindowFromEnvironment();
   for (let first = 0; first < rounds; first += roundsPerSegment) {
     const segment = backlogs.map((backlog) => backlog.measured.slice(first, first + roundsPerSegment));
-    await timeSegment(tallies.push, segment, sides.wal, (terminal, batch) =>
-      sides.push(backlogs[terminal]!, batch),
+    await profile.around('push', () =>
+      timeSegment(tallies.push, segment, sides.wal, (terminal, batch) =>
+        sides.push(backlogs[terminal]!, batch),
+      ),
     );
     const copies = new Map<PreparedBatch, FloorBatch>();
     for (const batch of segment.flat()) copies.set(batch, await sides.floor.prepare(batch.facts));
@@ -252,6 +264,7 @@ async function timeSegment(
   store: (terminal: number, batch: PreparedBatch) => Promise<void>,
 ): Promise<void> {
   const walBefore = await wal();
+  const cpuBefore = readCpu();
   const started = performance.now();
   await Promise.all(
     segment.map(async (batches, terminal) => {
@@ -265,12 +278,17 @@ async function timeSegment(
     }),
   );
   tally.seconds += (performance.now() - started) / 1000;
+  const cpu = cpuBetween(cpuBefore, readCpu());
+  tally.nodeCpuMs += cpu.nodeMs;
+  tally.postgresCpuMs = cpu.postgresMs === null ? null : (tally.postgresCpuMs ?? 0) + cpu.postgresMs;
   tally.walBytes += (await wal()) - walBefore;
 }
 
 interface Tally {
   seconds: number;
   walBytes: number;
+  nodeCpuMs: number;
+  postgresCpuMs: number | null;
   readonly batchMs: number[];
   readonly factsByTerminal: number[];
   readonly secondsByTerminal: number[];
@@ -280,16 +298,27 @@ function newTally(terminals: number): Tally {
   return {
     seconds: 0,
     walBytes: 0,
+    nodeCpuMs: 0,
+    postgresCpuMs: null,
     batchMs: [],
     factsByTerminal: Array.from({ length: terminals }, () => 0),
     secondsByTerminal: Array.from({ length: terminals }, () => 0),
   };
 }
 
-function throughputOf(tally: Tally): { overall: ThroughputResult; byTerminal: number[]; wal: WalPerFact } {
+function throughputOf(tally: Tally): {
+  overall: ThroughputResult;
+  byTerminal: number[];
+  wal: WalPerFact;
+  cpu: CpuReading;
+} {
   const facts = tally.factsByTerminal.reduce((total, count) => total + count, 0);
   return {
     wal: { bytes: Math.round(tally.walBytes / facts) },
+    cpu: {
+      nodeMs: roundTo(tally.nodeCpuMs / facts, 3),
+      postgresMs: tally.postgresCpuMs === null ? null : roundTo(tally.postgresCpuMs / facts, 3),
+    },
     overall: {
       facts,
       seconds: roundTo(tally.seconds, 3),
@@ -393,7 +422,13 @@ export function serverIngestTable(report: BenchmarkReport<ServerIngestResults>):
         ['ratio (push time / floor time)', `${results.ratio}×`, '', '', ''],
       ],
     ),
+    `CPU per fact: push ${cpuText(results.cpuPerFact.push)}, floor ${cpuText(results.cpuPerFact.floor)}`,
     `WAL per fact: push ${results.walPerFact.push.bytes} B, floor ${results.walPerFact.floor.bytes} B`,
     `per terminal (facts/s): ${results.pushFactsPerSecondByTerminal.join(', ')}; conflicts opened: ${results.conflictsOpened}; mean fact ${results.factBytesMean} B`,
   ].join('\n');
+}
+
+function cpuText(cpu: CpuReading): string {
+  const postgres = cpu.postgresMs === null ? '' : ` + PostgreSQL ${cpu.postgresMs.toFixed(3)} ms`;
+  return `Node ${cpu.nodeMs.toFixed(3)} ms${postgres}`;
 }
