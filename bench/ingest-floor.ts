@@ -47,7 +47,7 @@ export async function createIngestFloor(database: Database): Promise<IngestFloor
   const suffix = `${Date.now().toString(36)}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   const copyOf = (table: CopiedTable) => `bench_floor_${table}_${suffix}`;
   const owner = database.system as unknown as Kysely<unknown>;
-  const including = sql`INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES`;
+  const including = sql`INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING COMPRESSION`;
   for (const table of COPIED_TABLES) {
     await sql`CREATE TABLE ${sql.id(copyOf(table))} (LIKE ${sql.id(table)} ${including})`.execute(owner);
     await sql`GRANT SELECT, INSERT ON ${sql.id(copyOf(table))} TO ${sql.id(APP_ROLE)}`.execute(owner);

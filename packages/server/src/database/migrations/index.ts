@@ -4,6 +4,7 @@ import * as terminalsAndFeed from './0002-terminals-and-feed';
 import * as factsAndProjections from './0003-facts-and-projections';
 import * as terminalHealth from './0004-terminal-health';
 import * as deferredMovementKey from './0005-deferred-movement-key';
+import * as journalLz4 from './0006-journal-lz4';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-facts-and-projections': factsAndProjections,
   '0004-terminal-health': terminalHealth,
   '0005-deferred-movement-key': deferredMovementKey,
+  '0006-journal-lz4': journalLz4,
 };
