@@ -16,6 +16,16 @@ export const CANONICAL_DEPTH_MAX = 32;
 // With the `u` flag a surrogate pair reads as one code point, so only unpaired halves match.
 const LONE_SURROGATE_PATTERN = /\p{Surrogate}/u;
 
+/**
+ * Whether a string holds no unpaired surrogate. ES2024's String.prototype.isWellFormed answers
+ * five times faster than the pattern (a fact has about sixty strings and the server encodes every
+ * pushed fact); older engines fall back to the pattern.
+ */
+const isWellFormed: (value: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (value) => (value as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (value) => !LONE_SURROGATE_PATTERN.test(value);
+
 export class CanonicalEncodingError extends Error {
   override readonly name = 'CanonicalEncodingError';
 
@@ -75,7 +85,7 @@ function encodeNumber(value: number, path: PathStack): string {
 }
 
 function encodeString(value: string, path: PathStack): string {
-  if (LONE_SURROGATE_PATTERN.test(value)) throw refuse(path, 'string contains an unpaired UTF-16 surrogate');
+  if (!isWellFormed(value)) throw refuse(path, 'string contains an unpaired UTF-16 surrogate');
   return JSON.stringify(value);
 }
 
