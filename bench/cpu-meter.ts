@@ -12,34 +12,46 @@ export type CpuReading = {
   readonly postgresMs: number | null;
 };
 
+/** A reading with each PostgreSQL process's own total, so processes that come and go count right. */
+export interface CpuSnapshot {
+  readonly nodeMs: number;
+  readonly postgresMsByPid: ReadonlyMap<number, number> | null;
+}
+
 /** Linux's USER_HZ, the unit of utime and stime in /proc/PID/stat, on every mainstream kernel. */
 const CLOCK_TICKS_PER_SECOND = 100;
 /** Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis. */
 const UTIME_AFTER_NAME = 11;
 
-export function readCpu(): CpuReading {
+export function readCpu(): CpuSnapshot {
   const usage = process.cpuUsage();
-  return { nodeMs: (usage.user + usage.system) / 1000, postgresMs: postgresCpuMs() };
+  return { nodeMs: (usage.user + usage.system) / 1000, postgresMsByPid: postgresCpuMsByPid() };
 }
 
-/** Milliseconds of CPU between two readings, per side. */
-export function cpuBetween(before: CpuReading, after: CpuReading): CpuReading {
-  return {
-    nodeMs: after.nodeMs - before.nodeMs,
-    postgresMs:
-      before.postgresMs === null || after.postgresMs === null ? null : after.postgresMs - before.postgresMs,
-  };
+/**
+ * Milliseconds of CPU between two snapshots, per side. A connection the pool opened in between
+ * counts from zero; one it closed in between is left out (its last seconds are lost, but a pool
+ * closes only connections that sat idle), rather than subtracting its whole life from the total.
+ */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuReading {
+  const earlier = before.postgresMsByPid;
+  const later = after.postgresMsByPid;
+  let postgresMs: number | null = null;
+  if (earlier !== null && later !== null) {
+    postgresMs = 0;
+    for (const [pid, total] of later) postgresMs += total - (earlier.get(pid) ?? 0);
+  }
+  return { nodeMs: after.nodeMs - before.nodeMs, postgresMs };
 }
 
-function postgresCpuMs(): number | null {
+function postgresCpuMsByPid(): Map<number, number> | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  let ticks = 0;
-  let found = false;
+  const byPid = new Map<number, number>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -51,8 +63,8 @@ function postgresCpuMs(): number | null {
     const nameEnd = stat.lastIndexOf(')');
     if (!stat.slice(stat.indexOf('(') + 1, nameEnd).startsWith('postgres')) continue;
     const fields = stat.slice(nameEnd + 2).split(' ');
-    ticks += Number(fields[UTIME_AFTER_NAME]) + Number(fields[UTIME_AFTER_NAME + 1]);
-    found = true;
+    const ticks = Number(fields[UTIME_AFTER_NAME]) + Number(fields[UTIME_AFTER_NAME + 1]);
+    byPid.set(Number(entry), (ticks * 1000) / CLOCK_TICKS_PER_SECOND);
   }
-  return found ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
+  return byPid.size === 0 ? null : byPid;
 }
