@@ -381,8 +381,26 @@ function additionalData(recordKey: string): Uint8Array<ArrayBuffer> {
 
 const BASE64_CHUNK_BYTES = 0x8000;
 
-/** Base64 with btoa, which browsers and Node both have, in chunks that keep argument lists short. */
+/**
+ * The engine's own base64 (Uint8Array.prototype.toBase64 and Uint8Array.fromBase64, in current
+ * Chromium), where it has them: every sealed value is encoded once when written and decoded when
+ * read, and a first activation writes hundreds of thousands of them, where the string-building
+ * fallback was 6 % of the page's busy time. Engines without them (Node 20) use btoa and atob.
+ */
+const nativeBase64 = (() => {
+  const toBase64 = (Uint8Array.prototype as { toBase64?: unknown }).toBase64;
+  const fromBase64 = (Uint8Array as { fromBase64?: unknown }).fromBase64;
+  if (typeof toBase64 !== 'function' || typeof fromBase64 !== 'function') return null;
+  return {
+    encode: (bytes: Uint8Array): string => (toBase64 as (this: Uint8Array) => string).call(bytes),
+    decode: (text: string): Uint8Array<ArrayBuffer> =>
+      (fromBase64 as (text: string) => Uint8Array<ArrayBuffer>).call(Uint8Array, text),
+  };
+})();
+
+/** Base64 of the bytes, in the standard alphabet with padding. */
 function toBase64(bytes: Uint8Array): string {
+  if (nativeBase64 !== null) return nativeBase64.encode(bytes);
   let binary = '';
   for (let start = 0; start < bytes.length; start += BASE64_CHUNK_BYTES) {
     binary += String.fromCharCode(...bytes.subarray(start, start + BASE64_CHUNK_BYTES));
@@ -390,7 +408,15 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** The bytes of base64 text, or null when it is not base64. */
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
+  if (nativeBase64 !== null) {
+    try {
+      return nativeBase64.decode(text);
+    } catch {
+      return null;
+    }
+  }
   let binary: string;
   try {
     binary = atob(text);

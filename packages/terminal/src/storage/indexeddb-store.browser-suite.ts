@@ -278,6 +278,36 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
 
+    it("seals in standard base64 with the engine's own encoder and refuses a value that is not base64", async () => {
+      // Chromium has Uint8Array.prototype.toBase64, so this is the path the web POS takes (Node
+      // tests take the btoa one).
+      expect(typeof (Uint8Array.prototype as { toBase64?: unknown }).toBase64).toBe('function');
+      const name = freshDatabaseName();
+      const inner = await openIndexedDbStore(name);
+      const store = encryptValues(inner, await createStorageKey());
+      await store.write((transaction) => transaction.put('sale/1', { totalMinor: 7, note: 'añejo ☕' }));
+      const sealed = (await inner.read((transaction) => transaction.get('sale/1'))) as {
+        v: number;
+        iv: string;
+        ct: string;
+      };
+      expect(/^[A-Za-z0-9+/]{16}$/.test(sealed.iv)).toBe(true);
+      expect(atob(sealed.iv)).toHaveLength(12);
+      expect(/^[A-Za-z0-9+/]+={0,2}$/.test(sealed.ct)).toBe(true);
+      expect(await store.read((transaction) => transaction.get('sale/1'))).toEqual({
+        totalMinor: 7,
+        note: 'añejo ☕',
+      });
+      await inner.write((transaction) => transaction.put('sale/1', { ...sealed, ct: '@@ not base64 @@' }));
+      await expectStoreError(
+        expect,
+        store.read((transaction) => transaction.get('sale/1')),
+        'DECRYPTION_FAILED',
+      );
+      await store.close();
+      await deleteIndexedDbStore(name);
+    });
+
     it('creates storage keys WebCrypto never exports, which stay so after a trip through IndexedDB', async () => {
       const key = await createStorageKey();
       expect(key.extractable).toBe(false);
