@@ -7,6 +7,7 @@ import { launchProfile } from '@mostrador/web/testing';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { prepareBenchTenant } from './bench-tenant';
+import { pageProfileWindow } from './profile-window';
 import {
   type BenchmarkReport,
   describeMachine,
@@ -136,13 +137,15 @@ export async function runTerminalCommitBrowser(
       const page = await openBenchPage(context, server.url, errors);
       await call(page, 'open');
       log(`${variantCount} SKUs seeded in ${seedSeconds.toFixed(1)} s; activating in Chromium ${browser}`);
-      const activation = await call(page, 'activate', {
-        tenant: tenant.slug,
-        email: tenant.emails.managerMx,
-        password: TEST_PASSWORD,
-        storeId: tenant.storeIds.MX,
-        pin: TEST_PINS.MANAGER,
-      });
+      const activation = await pageProfileWindow(page).around('browser-activation', () =>
+        call(page, 'activate', {
+          tenant: tenant.slug,
+          email: tenant.emails.managerMx,
+          password: TEST_PASSWORD,
+          storeId: tenant.storeIds.MX,
+          pin: TEST_PINS.MANAGER,
+        }),
+      );
       log(`activated and pulled the catalog in ${(activation.activationMs / 1000).toFixed(1)} s`);
       await call(page, 'goOffline');
       const requestsOffline = (await call(page, 'status')).requestsSent;
