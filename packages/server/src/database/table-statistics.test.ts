@@ -9,6 +9,14 @@ import {
   createTableStatistics,
 } from './table-statistics';
 
+/** Pages the visibility map marks all-visible, as the last VACUUM or ANALYZE counted them: VACUUM sets them. */
+async function allVisiblePages(kysely: Kysely<DatabaseSchema>, table: string): Promise<number> {
+  const result = await sql<{ pages: number }>`
+    SELECT relallvisible AS pages FROM pg_class WHERE oid = ${table}::regclass
+  `.execute(kysely);
+  return Number(result.rows[0]?.pages);
+}
+
 /** The planner's row estimate for a table: -1 until it has been analysed. */
 async function estimatedRows(kysely: Kysely<DatabaseSchema>, table: string): Promise<number> {
   const result = await sql<{ rows: number }>`
@@ -52,6 +60,8 @@ describe('table statistics', () => {
       statistics.noteFactsStored(1);
       await statistics.settle();
       expect(await estimatedRows(database.system, table)).toBe(2000);
+      // The automatic run vacuums as well: the probe's pages are now marked all-visible.
+      expect(await allVisiblePages(database.system, table)).toBeGreaterThan(0);
 
       // The count starts again after an analysis, and the next threshold grows with the journal.
       await sql`INSERT INTO ${sql.id(table)} SELECT g FROM generate_series(2001, 3000) g`.execute(
@@ -96,6 +106,8 @@ describe('table statistics', () => {
 
       await statistics.refresh();
       expect(await estimatedRows(database.system, table)).toBe(2000);
+      // A bulk load's refresh only analyses.
+      expect(await allVisiblePages(database.system, table)).toBe(0);
     } finally {
       await dropProbe(table);
     }
