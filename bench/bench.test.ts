@@ -79,6 +79,13 @@ describe('benchmarks at toy sizes', () => {
         expect(perTerminal).toBeGreaterThan(0);
       expect(report.results.ratio).toBeGreaterThan(0);
       expect(report.results.factBytesMean).toBeGreaterThan(500);
+      for (const side of [report.results.cpuPerFact.push, report.results.cpuPerFact.floor]) {
+        expect(side.nodeMs).toBeGreaterThan(0);
+        // PGlite runs inside this process: there is no PostgreSQL process to count apart.
+        if (report.database === 'pglite') expect(side.postgresMs).toBeNull();
+        else expect(side.postgresMs).toBeGreaterThan(0);
+      }
+      expect(report.results.walPerFact.push.bytes).toBeGreaterThan(0);
       expect(report.results.conflictsOpened).toBe(0);
       expect(serverIngestTable(report)).toContain('push over HTTP');
     },

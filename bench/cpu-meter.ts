@@ -23,9 +23,24 @@ const CLOCK_TICKS_PER_SECOND = 100;
 /** Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis. */
 const UTIME_AFTER_NAME = 11;
 
-export function readCpu(): CpuSnapshot {
+/** `postgres`: whether the database is a PostgreSQL server on this machine (not PGlite, not remote). */
+export function readCpu(options: { readonly postgres: boolean }): CpuSnapshot {
   const usage = process.cpuUsage();
-  return { nodeMs: (usage.user + usage.system) / 1000, postgresMsByPid: postgresCpuMsByPid() };
+  return {
+    nodeMs: (usage.user + usage.system) / 1000,
+    postgresMsByPid: options.postgres ? postgresCpuMsByPid() : null,
+  };
+}
+
+/** Whether a database URL names a PostgreSQL server on this machine, whose processes /proc shows. */
+export function isLocalDatabaseUrl(databaseUrl: string | undefined): boolean {
+  if (databaseUrl === undefined) return false;
+  try {
+    const host = new URL(databaseUrl).hostname;
+    return host === '' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  } catch {
+    return false;
+  }
 }
 
 /**

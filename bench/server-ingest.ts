@@ -10,7 +10,7 @@ import type { TestTenant } from '@mostrador/server/testing';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
 import { sql } from 'kysely';
 import { inBatches, prepareBenchTenant } from './bench-tenant';
-import { type CpuReading, cpuBetween, readCpu } from './cpu-meter';
+import { type CpuReading, type CpuSnapshot, cpuBetween, isLocalDatabaseUrl, readCpu } from './cpu-meter';
 import { createIngestFloor, type FloorBatch, type IngestFloor } from './ingest-floor';
 import { profileWindowFromEnvironment } from './profile-window';
 import {
@@ -174,6 +174,10 @@ export async function runServerIngest(
         push: (backlog, batch) => pushOverHttp(server, backlog, batch),
         floor,
         wal: () => readWalPosition(server),
+        cpu: () =>
+          readCpu({
+            postgres: server.database.kind === 'postgres' && isLocalDatabaseUrl(process.env.DATABASE_URL),
+          }),
       });
       const floorFacts = await floor.countFacts();
       if (floorFacts !== options.terminals * factsPerTerminalTotal)
@@ -234,7 +238,12 @@ const SEGMENTS_MAX = 5;
  */
 async function measureInterleaved(
   backlogs: readonly Backlog[],
-  sides: { readonly push: PushBatch; readonly floor: IngestFloor; readonly wal: () => Promise<number> },
+  sides: {
+    readonly push: PushBatch;
+    readonly floor: IngestFloor;
+    readonly wal: () => Promise<number>;
+    readonly cpu: () => CpuSnapshot;
+  },
 ): Promise<Record<'push' | 'floor', ReturnType<typeof throughputOf>>> {
   const rounds = Math.max(...backlogs.map((backlog) => backlog.measured.length));
   const roundsPerSegment = Math.ceil(rounds / Math.min(rounds, SEGMENTS_MAX));
@@ -243,15 +252,11 @@ async function measureInterleaved(
   for (let first = 0; first < rounds; first += roundsPerSegment) {
     const segment = backlogs.map((backlog) => backlog.measured.slice(first, first + roundsPerSegment));
     await profile.around('push', () =>
-      timeSegment(tallies.push, segment, sides.wal, (terminal, batch) =>
-        sides.push(backlogs[terminal]!, batch),
-      ),
+      timeSegment(tallies.push, segment, sides, (terminal, batch) => sides.push(backlogs[terminal]!, batch)),
     );
     const copies = new Map<PreparedBatch, FloorBatch>();
     for (const batch of segment.flat()) copies.set(batch, await sides.floor.prepare(batch.facts));
-    await timeSegment(tallies.floor, segment, sides.wal, (_, batch) =>
-      sides.floor.copyBatch(copies.get(batch)!),
-    );
+    await timeSegment(tallies.floor, segment, sides, (_, batch) => sides.floor.copyBatch(copies.get(batch)!));
   }
   return { push: throughputOf(tallies.push), floor: throughputOf(tallies.floor) };
 }
@@ -260,11 +265,11 @@ async function measureInterleaved(
 async function timeSegment(
   tally: Tally,
   segment: readonly (readonly PreparedBatch[])[],
-  wal: () => Promise<number>,
+  meters: { readonly wal: () => Promise<number>; readonly cpu: () => CpuSnapshot },
   store: (terminal: number, batch: PreparedBatch) => Promise<void>,
 ): Promise<void> {
-  const walBefore = await wal();
-  const cpuBefore = readCpu();
+  const walBefore = await meters.wal();
+  const cpuBefore = meters.cpu();
   const started = performance.now();
   await Promise.all(
     segment.map(async (batches, terminal) => {
@@ -278,10 +283,10 @@ async function timeSegment(
     }),
   );
   tally.seconds += (performance.now() - started) / 1000;
-  const cpu = cpuBetween(cpuBefore, readCpu());
+  const cpu = cpuBetween(cpuBefore, meters.cpu());
   tally.nodeCpuMs += cpu.nodeMs;
   tally.postgresCpuMs = cpu.postgresMs === null ? null : (tally.postgresCpuMs ?? 0) + cpu.postgresMs;
-  tally.walBytes += (await wal()) - walBefore;
+  tally.walBytes += (await meters.wal()) - walBefore;
 }
 
 interface Tally {
