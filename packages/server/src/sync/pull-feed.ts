@@ -584,15 +584,10 @@ export async function readEntityRows(
     limit,
   );
   // json_agg keeps the subquery's order in practice; the cursor is taken from the largest row anyway.
-  let last: FeedRow | undefined;
+  let last: (FeedRow & { entityIndex: number }) | undefined;
   for (const row of rows) {
-    if (
-      last === undefined ||
-      row.version > last.version ||
-      (row.version === last.version && row.key > last.key)
-    ) {
-      last = row;
-    }
+    const candidate = { ...row, entityIndex };
+    if (last === undefined || feedOrder(candidate, last) > 0) last = candidate;
   }
   const live: StateChange[] = [];
   for (const row of rows) if (!row.change.deleted) live.push(row.change);
