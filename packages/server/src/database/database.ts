@@ -61,7 +61,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   await migrate(kysely);
   const statistics = createTableStatistics(kysely, {
     automatic: true,
-    onError: (error) => process.emitWarning(`ANALYZE failed: ${String(error)}`),
+    onError: reportUpkeepFailure,
   });
   return {
     kind: 'pglite',
@@ -99,7 +99,7 @@ async function openPostgres(
   // Autovacuum keeps statistics where it runs; a bulk load still asks for them at once.
   const statistics = createTableStatistics(system, {
     automatic: !(await autovacuumRuns(system)),
-    onError: (error) => process.emitWarning(`ANALYZE failed: ${String(error)}`),
+    onError: reportUpkeepFailure,
   });
   return {
     kind: 'postgres',
@@ -155,4 +155,9 @@ async function migrate(kysely: Kysely<DatabaseSchema>): Promise<void> {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed: ${String(error)}`, { cause: error });
   }
+}
+
+/** A background VACUUM or ANALYZE that failed: the next one will try again, so it is only reported. */
+function reportUpkeepFailure(error: unknown): void {
+  process.emitWarning(`table upkeep (VACUUM / ANALYZE) failed: ${String(error)}`);
 }
