@@ -70,7 +70,7 @@ import {
   startSyncLoop,
   timerSleep,
 } from './sync/sync-loop';
-import { fetchTransport, type Transport } from './sync/transport';
+import { fetchTransport, isSuccessStatus, type Transport } from './sync/transport';
 
 export interface TerminalEngineOptions {
   readonly store: TerminalStore;
@@ -636,7 +636,7 @@ class Engine implements TerminalEngine {
     let reachedServer: boolean;
     try {
       const response = await this.transportOf(identity)({ method: 'GET', path: '/health', headers: {} });
-      reachedServer = response.status >= 200 && response.status < 300;
+      reachedServer = isSuccessStatus(response.status);
     } catch {
       reachedServer = false;
     }

@@ -26,6 +26,7 @@ export function copyJsonValue(value: unknown): CopiedJsonValue {
     // Paths are only spelled out to explain a refusal: building one per node costs more than the copy.
     copy = copyAtDepth(value, 0, size, null);
   } catch (error) {
+    // The same copy again, spelling paths: it throws the same refusal, now saying where it is.
     if (error instanceof TerminalStoreError) copyAtDepth(value, 0, { bytes: 0 }, '$');
     throw error;
   }

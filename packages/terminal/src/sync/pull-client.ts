@@ -1,8 +1,8 @@
 import { PULL_PAGE_CHANGES_MAX, type PullResponse, pullResponseSchema } from '@mostrador/core';
 import { applyStateChange } from '../state/state-changes';
 import type { TerminalStore } from '../storage/terminal-store';
-import { readValue, storeKeys, writeValue } from '../store-layout';
-import { INITIAL_PULL_STATE, type PullState, readPullState, sweepOlderGenerations } from './pull-state';
+import { storeKeys, writeValue } from '../store-layout';
+import { type PullState, pullStateIn, readPullState, sweepOlderGenerations } from './pull-state';
 import { type RequestOutcome, sendRequest } from './request-outcome';
 import { loadSnapshot, SNAPSHOT_FAILURES_MAX } from './snapshot-client';
 import { normalizeServerTime, updateSyncStatus } from './sync-status-record';
@@ -66,17 +66,8 @@ export async function pullChanges(dependencies: PullDependencies): Promise<PullO
         ? {}
         : { batchChangesMax: dependencies.snapshotBatchChangesMax }),
     });
-    if (snapshot.outcome === 'superseded') {
-      // The reload that took over pulls for itself; this cycle is not complete.
-      return {
-        outcome: 'ok',
-        pages: 0,
-        changes: 0,
-        snapshotChanges: 0,
-        complete: false,
-        reachedServer: true,
-      };
-    }
+    // The reload that took over pulls for itself; this cycle is not complete.
+    if (snapshot.outcome === 'superseded') return pulled({ pages: 0, changes: 0, snapshotChanges: 0 }, false);
     if (snapshot.outcome === 'loaded') snapshotChanges = snapshot.changes;
     else if (snapshot.outcome !== 'unavailable') return snapshot;
   }
@@ -95,17 +86,16 @@ export async function pullChanges(dependencies: PullDependencies): Promise<PullO
     if (answer.outcome !== 'ok') return answer;
     await applyPage(dependencies, state, answer.value);
     changes += answer.value.changes.length;
-    if (!answer.value.hasMore)
-      return {
-        outcome: 'ok',
-        pages: pages + 1,
-        changes,
-        snapshotChanges,
-        complete: true,
-        reachedServer: true,
-      };
+    if (!answer.value.hasMore) return pulled({ pages: pages + 1, changes, snapshotChanges }, true);
   }
-  return { outcome: 'ok', pages: pagesMax, changes, snapshotChanges, complete: false, reachedServer: true };
+  return pulled({ pages: pagesMax, changes, snapshotChanges }, false);
+}
+
+function pulled(
+  counts: { readonly pages: number; readonly changes: number; readonly snapshotChanges: number },
+  complete: boolean,
+): PullOutcome {
+  return { outcome: 'ok', ...counts, complete, reachedServer: true };
 }
 
 async function applyPage(
@@ -114,7 +104,7 @@ async function applyPage(
   page: PullResponse,
 ): Promise<void> {
   await dependencies.store.write(async (transaction) => {
-    const state = (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
+    const state = await pullStateIn(transaction);
     // A reload requested while this page was in flight wins: the page belongs to the old cursor.
     if (state.cursor !== requested.cursor || state.generation !== requested.generation) return;
     for (const change of page.changes) {

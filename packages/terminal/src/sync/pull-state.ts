@@ -1,7 +1,7 @@
 import type { StateEntity } from '@mostrador/core';
 import { removeStateRecord } from '../state/state-changes';
 import type { StateRecord } from '../state/state-records';
-import type { TerminalStore, WriteTransaction } from '../storage/terminal-store';
+import type { ReadTransaction, TerminalStore, WriteTransaction } from '../storage/terminal-store';
 import { readValue, storeKeys, writeValue } from '../store-layout';
 
 /**
@@ -31,14 +31,17 @@ export const INITIAL_PULL_STATE: PullState = {
 };
 
 export async function readPullState(store: TerminalStore): Promise<PullState> {
-  return store.read(
-    async (transaction) => (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE,
-  );
+  return store.read(pullStateIn);
+}
+
+/** The pull state as a transaction sees it; a terminal that never pulled is at INITIAL_PULL_STATE. */
+export async function pullStateIn(transaction: ReadTransaction): Promise<PullState> {
+  return (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
 }
 
 /** "Reload data": refetch everything from the start of the feed. Facts, counters and identity are untouched. */
 export async function requestStateReset(transaction: WriteTransaction): Promise<void> {
-  const current = (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
+  const current = await pullStateIn(transaction);
   await writeValue<PullState>(transaction, storeKeys.pull, {
     cursor: '0',
     generation: current.generation + 1,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { serverErrorCode, type Transport, type TransportRequest } from './transport';
+import { isSuccessStatus, serverErrorCode, type Transport, type TransportRequest } from './transport';
 
 /**
  * Every request to the server ends in exactly one of three ways:
@@ -40,7 +40,7 @@ export async function sendRequest<S extends z.ZodType>(
     return unknownOutcome('network', null, error, false);
   }
   const { status, body } = response;
-  if (status >= 200 && status < 300) {
+  if (isSuccessStatus(status)) {
     const parsed = schema.safeParse(body);
     if (parsed.success) return { outcome: 'ok', value: parsed.data, status, reachedServer: true };
     return malformedOutcome(status, parsed.error.message);

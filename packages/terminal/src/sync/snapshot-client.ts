@@ -1,11 +1,11 @@
 import { type SnapshotLine, type StateChange, snapshotLineSchema } from '@mostrador/core';
 import { applyStateChange, storeStateChange } from '../state/state-changes';
 import type { TerminalStore, WriteTransaction } from '../storage/terminal-store';
-import { readValue, storeKeys, writeValue } from '../store-layout';
-import { INITIAL_PULL_STATE, type PullState, sweepOlderGenerations } from './pull-state';
+import { storeKeys, writeValue } from '../store-layout';
+import { type PullState, pullStateIn, sweepOlderGenerations } from './pull-state';
 import { type FailedOutcome, malformedOutcome, refusalOutcome, unknownOutcome } from './request-outcome';
 import { normalizeServerTime, updateSyncStatus } from './sync-status-record';
-import { deviceHeaders, NdjsonLineError, type Transport } from './transport';
+import { deviceHeaders, isSuccessStatus, NdjsonLineError, type Transport } from './transport';
 
 /**
  * Loads the bootstrap snapshot (docs/sync-protocol.md §6) into a new generation of the local state,
@@ -59,7 +59,7 @@ export async function loadSnapshot(dependencies: SnapshotDependencies): Promise<
   // Only a snapshot that began and broke off counts: a terminal that is offline, or a server that
   // answers 5xx, would fare no better with the feed.
   const brokeOff =
-    outcome.outcome === 'unknown' && outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    outcome.outcome === 'unknown' && outcome.status !== null && isSuccessStatus(outcome.status);
   if (brokeOff) await recordSnapshotFailure(dependencies.store);
   return outcome;
 }
@@ -70,7 +70,7 @@ export async function loadSnapshot(dependencies: SnapshotDependencies): Promise<
  */
 async function recordSnapshotFailure(store: TerminalStore): Promise<void> {
   await store.write(async (transaction) => {
-    const state = (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
+    const state = await pullStateIn(transaction);
     if (state.cursor !== '0' || !state.resetting) return;
     const snapshotFailures = (state.snapshotFailures ?? 0) + 1;
     const generation = snapshotFailures >= SNAPSHOT_FAILURES_MAX ? state.generation + 1 : state.generation;
@@ -95,11 +95,8 @@ async function fetchAndStoreSnapshot(dependencies: SnapshotDependencies): Promis
     return unknownOutcome('network', null, error, false);
   }
   if (response.status === 404) return { outcome: 'unavailable', reachedServer: true };
-  if (response.status < 200 || response.status >= 300 || response.lines === undefined) {
-    return response.status >= 200 && response.status < 300
-      ? malformed('the answer is not a stream')
-      : refusalOutcome(response.status, response.body);
-  }
+  if (!isSuccessStatus(response.status)) return refusalOutcome(response.status, response.body);
+  if (response.lines === undefined) return malformed('the answer is not a stream');
 
   const writer = new SnapshotWriter(dependencies);
   const lines = response.lines[Symbol.asyncIterator]();
@@ -247,7 +244,7 @@ class SnapshotWriter {
    * generation, so what an interrupted earlier attempt stored counts as older and is swept.
    */
   private async claim(transaction: WriteTransaction): Promise<boolean> {
-    const state = (await readValue<PullState>(transaction, storeKeys.pull)) ?? INITIAL_PULL_STATE;
+    const state = await pullStateIn(transaction);
     const expected = this.generation ?? this.dependencies.requested.generation;
     if (state.cursor !== '0' || !state.resetting || state.generation !== expected) return false;
     if (this.generation === null) {

@@ -31,6 +31,11 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
+/** Whether an HTTP status says the server did what was asked (2xx). */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 export const REQUEST_TIMEOUT_MS_DEFAULT = 20_000;
 
 /** A streamed line that does not parse: the answer is malformed, not lost on the way. */
@@ -70,7 +75,7 @@ export function fetchTransport(
     } finally {
       clearTimeout(silence);
     }
-    if (response.status < 200 || response.status >= 300 || response.body === null) {
+    if (!isSuccessStatus(response.status) || response.body === null) {
       return { status: response.status, body: parseJson(await response.text()) };
     }
     return { status: response.status, body: undefined, lines: ndjsonLines(response.body, timeoutMs, abort) };
