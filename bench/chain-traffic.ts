@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { type FactEnvelope, PUSH_BATCH_FACTS_MAX } from '@mostrador/core';
 import type { ListeningServer } from '@mostrador/server/testing';
-import { pullToEnd, pushApplied, pushBody, reportHealth } from './device-http';
+import { pullToEnd, pushApplied, pushBatch, reportHealth } from './device-http';
 import { exponentialWaitMs, type RandomFraction } from './seeded-random';
 import type { SaleChain } from './signed-sale-chain';
 
@@ -98,9 +98,7 @@ export function startChainTraffic(
       }
       if (pending.length > 0) {
         const facts = pending.slice(0, PUSH_BATCH_FACTS_MAX);
-        await timed('push', () =>
-          pushApplied(server, terminal.deviceCredential, { facts, body: pushBody(facts) }),
-        );
+        await timed('push', () => pushApplied(server, terminal.deviceCredential, pushBatch(facts)));
         pending.splice(0, facts.length);
         tally.acknowledged += facts.length;
       }

@@ -1,5 +1,5 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { type FactEnvelope, type FactSigner, PUSH_BATCH_FACTS_MAX } from '@mostrador/core';
+import { type FactSigner, PUSH_BATCH_FACTS_MAX } from '@mostrador/core';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
 import { sql } from 'kysely';
 import { inBatches, type PricedVariant, receiveStock } from './bench-tenant';
@@ -20,7 +20,7 @@ import {
   type TrafficTerminal,
 } from './chain-traffic';
 import { type ActivityMeans, meanActivity, startActivitySampler } from './database-activity';
-import { activateTerminal, pullToEnd, pushApplied, pushBody } from './device-http';
+import { activateTerminal, type PushBatch, pullToEnd, pushApplied, pushBatch } from './device-http';
 import {
   type BenchmarkReport,
   describeMachine,
@@ -184,7 +184,7 @@ export type DrainResults = {
 interface ReturningTill {
   readonly terminalId: string;
   readonly deviceCredential: string;
-  readonly batches: readonly { readonly facts: readonly FactEnvelope[]; readonly body: string }[];
+  readonly batches: readonly PushBatch[];
 }
 
 export async function runDrain(options: DrainOptions): Promise<BenchmarkReport<DrainResults>> {
@@ -341,7 +341,7 @@ async function prepareReturningTills(
     tills.push({
       terminalId: activated.terminalId,
       deviceCredential: activated.deviceCredential,
-      batches: inBatches(facts, options.batchFacts).map((batch) => ({ facts: batch, body: pushBody(batch) })),
+      batches: inBatches(facts, options.batchFacts).map(pushBatch),
     });
   }
   server.clock.now = new Date();

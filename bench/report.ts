@@ -74,7 +74,10 @@ export function summarizeLatencies(samplesMs: readonly number[]): LatencySummary
 
 export function roundTo(value: number, digits: number): number {
   const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
+  const rounded = Math.round(value * scale) / scale;
+  // -0 prints as 0, so a report would not read back as written: a small negative memory delta
+  // (the collector ran during a toy-size build) rounds to -0.
+  return rounded === 0 ? 0 : rounded;
 }
 
 /** A ratio to a floor; a floor of zero means the measurement is broken, not infinitely fast. */

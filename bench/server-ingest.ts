@@ -1,16 +1,10 @@
-import {
-  type ActivateTerminalResponse,
-  activateTerminalResponseSchema,
-  type FactEnvelope,
-  PUSH_BATCH_FACTS_MAX,
-  pushResponseSchema,
-  SYNC_PROTOCOL_VERSION,
-} from '@mostrador/core';
+import { PUSH_BATCH_FACTS_MAX } from '@mostrador/core';
 import type { TestTenant } from '@mostrador/server/testing';
 import { type ListeningServer, startListeningServer } from '@mostrador/server/testing';
 import { sql } from 'kysely';
 import { inBatches, prepareBenchTenant } from './bench-tenant';
 import { type CpuReading, type CpuSnapshot, cpuBetween, isLocalDatabaseUrl, readCpu } from './cpu-meter';
+import { activateTerminal, type PushBatch, pushApplied, pushBatch } from './device-http';
 import { createIngestFloor, type FloorBatch, type IngestFloor } from './ingest-floor';
 import { profileWindowFromEnvironment } from './profile-window';
 import {
@@ -60,8 +54,6 @@ export const SERVER_INGEST_QUICK: ServerIngestOptions = {
 const LINES_PER_SALE = 5;
 const TERMINALS_MAX = 64;
 const FACTS_PER_TERMINAL_MAX = 1_000_000;
-/** 50 tills share one server: a batch may wait behind the other 49 for a while. */
-const HTTP_TIMEOUT_MS = 600_000;
 /** The tax rate of the test tenant's MX store (general class). */
 const MX_TAX_BASIS_POINTS = 1600;
 
@@ -95,18 +87,8 @@ export type ServerIngestResults = {
 
 interface Backlog {
   readonly credential: string;
-  readonly warmup: PreparedBatch;
-  readonly measured: PreparedBatch[];
-}
-
-/** A batch as the terminal holds it, and the push body it sends, serialised before timing. */
-interface PreparedBatch {
-  readonly facts: readonly FactEnvelope[];
-  readonly body: string;
-}
-
-function prepareBatch(facts: readonly FactEnvelope[]): PreparedBatch {
-  return { facts, body: JSON.stringify({ protocolVersion: SYNC_PROTOCOL_VERSION, facts }) };
+  readonly warmup: PushBatch;
+  readonly measured: PushBatch[];
 }
 
 export async function runServerIngest(
@@ -131,7 +113,11 @@ export async function runServerIngest(
     const backlogs: Backlog[] = [];
     for (let index = 0; index < options.terminals; index += 1) {
       const keys = newDeviceKeys();
-      const activated = await activateOverHttp(server, tenant, managerToken, keys.publicKeyHex, index);
+      const activated = await activateTerminal(server, managerToken, {
+        storeId: tenant.storeIds.MX,
+        name: `Caja bench ${index + 1}`,
+        publicKeyHex: keys.publicKeyHex,
+      });
       const facts = await signSaleChain(
         {
           tenantId: tenant.tenantId,
@@ -153,10 +139,8 @@ export async function runServerIngest(
       );
       backlogs.push({
         credential: activated.deviceCredential,
-        warmup: prepareBatch(facts.slice(0, options.warmupFactsPerTerminal)),
-        measured: inBatches(facts.slice(options.warmupFactsPerTerminal), options.batchFacts).map(
-          prepareBatch,
-        ),
+        warmup: pushBatch(facts.slice(0, options.warmupFactsPerTerminal)),
+        measured: inBatches(facts.slice(options.warmupFactsPerTerminal), options.batchFacts).map(pushBatch),
       });
     }
     // The test server's clock stands still; move it past the facts' device times, as a real one is.
@@ -167,11 +151,13 @@ export async function runServerIngest(
     let measured: Awaited<ReturnType<typeof measureInterleaved>>;
     try {
       log('warming up both sides, then alternating push and floor segments');
-      await Promise.all(backlogs.map((backlog) => pushOverHttp(server, backlog, backlog.warmup)));
+      await Promise.all(backlogs.map((backlog) => pushApplied(server, backlog.credential, backlog.warmup)));
       const warmups = await Promise.all(backlogs.map((backlog) => floor.prepare(backlog.warmup.facts)));
       await Promise.all(warmups.map((prepared) => floor.copyBatch(prepared)));
       measured = await measureInterleaved(backlogs, {
-        push: (backlog, batch) => pushOverHttp(server, backlog, batch),
+        push: async (backlog, batch) => {
+          await pushApplied(server, backlog.credential, batch);
+        },
         floor,
         wal: () => readWalPosition(server),
         cpu: () =>
@@ -224,7 +210,7 @@ export async function runServerIngest(
   }
 }
 
-type PushBatch = (backlog: Backlog, batch: PreparedBatch) => Promise<void>;
+type PushSide = (backlog: Backlog, batch: PushBatch) => Promise<void>;
 
 /** Segments the measured batches are cut into; each side runs one segment, then the other. */
 const SEGMENTS_MAX = 5;
@@ -239,7 +225,7 @@ const SEGMENTS_MAX = 5;
 async function measureInterleaved(
   backlogs: readonly Backlog[],
   sides: {
-    readonly push: PushBatch;
+    readonly push: PushSide;
     readonly floor: IngestFloor;
     readonly wal: () => Promise<number>;
     readonly cpu: () => CpuSnapshot;
@@ -254,7 +240,7 @@ async function measureInterleaved(
     await profile.around('push', () =>
       timeSegment(tallies.push, segment, sides, (terminal, batch) => sides.push(backlogs[terminal]!, batch)),
     );
-    const copies = new Map<PreparedBatch, FloorBatch>();
+    const copies = new Map<PushBatch, FloorBatch>();
     for (const batch of segment.flat()) copies.set(batch, await sides.floor.prepare(batch.facts));
     await timeSegment(tallies.floor, segment, sides, (_, batch) => sides.floor.copyBatch(copies.get(batch)!));
   }
@@ -264,9 +250,9 @@ async function measureInterleaved(
 /** Every terminal at once, each its own batches in order; adds the times to the tally. */
 async function timeSegment(
   tally: Tally,
-  segment: readonly (readonly PreparedBatch[])[],
+  segment: readonly (readonly PushBatch[])[],
   meters: { readonly wal: () => Promise<number>; readonly cpu: () => CpuSnapshot },
-  store: (terminal: number, batch: PreparedBatch) => Promise<void>,
+  store: (terminal: number, batch: PushBatch) => Promise<void>,
 ): Promise<void> {
   const walBefore = await meters.wal();
   const cpuBefore = meters.cpu();
@@ -336,21 +322,6 @@ function throughputOf(tally: Tally): {
   };
 }
 
-async function pushOverHttp(server: ListeningServer, backlog: Backlog, batch: PreparedBatch): Promise<void> {
-  const response = await fetch(`${server.url}/api/v1/sync/push`, {
-    method: 'POST',
-    headers: { authorization: `Device ${backlog.credential}`, 'content-type': 'application/json' },
-    body: batch.body,
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`push answered ${response.status}: ${text.slice(0, 500)}`);
-  const answer = pushResponseSchema.parse(JSON.parse(text));
-  const last = batch.facts.at(-1)!;
-  if (answer.outcome !== 'applied' || answer.acknowledgedSequence !== last.sequence)
-    throw new Error(`push was not applied in full: ${text.slice(0, 500)}`);
-}
-
 export type WalPerFact = { readonly bytes: number };
 
 /** Where the write-ahead log stands, in bytes since its start. */
@@ -359,24 +330,6 @@ async function readWalPosition(server: ListeningServer): Promise<number> {
     SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes
   `.execute(server.database.system);
   return Number(rows[0]!.bytes);
-}
-
-async function activateOverHttp(
-  server: ListeningServer,
-  tenant: TestTenant,
-  managerToken: string,
-  publicKeyHex: string,
-  index: number,
-): Promise<ActivateTerminalResponse> {
-  const response = await fetch(`${server.url}/api/v1/terminals/activate`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ storeId: tenant.storeIds.MX, name: `Caja bench ${index + 1}`, publicKeyHex }),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`activation answered ${response.status}: ${text}`);
-  return activateTerminalResponseSchema.parse(JSON.parse(text));
 }
 
 async function expectStoredFacts(server: ListeningServer, tenant: TestTenant, expected: number) {
