@@ -49,7 +49,11 @@ describe('terminal-commit-browser at a toy size', () => {
       expectLatency(results.completeSale, 6);
       expectLatency(results.floorWrite, 6);
       expectLatency(results.floorSameKeys, 6);
+      expectLatency(results.floorGuarantees, 6);
       for (const figure of [
+        results.guaranteesRatioP50,
+        results.guaranteesRatioP99,
+        results.guaranteesOverBareP50,
         results.ratioP50,
         results.ratioP95,
         results.ratioP99,
