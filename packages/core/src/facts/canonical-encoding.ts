@@ -43,7 +43,12 @@ export function canonicalText(value: unknown): string {
 }
 
 export function canonicalEncode(value: unknown): Uint8Array {
-  return TEXT_ENCODER.encode(canonicalText(value));
+  return canonicalTextBytes(canonicalText(value));
+}
+
+/** The bytes of a canonical text (UTF-8): for a caller that keeps the text as well. */
+export function canonicalTextBytes(text: string): Uint8Array {
+  return TEXT_ENCODER.encode(text);
 }
 
 const TEXT_ENCODER = new TextEncoder();

@@ -16,6 +16,8 @@ import {
   type ChainVerificationOptions,
   computeFactHash,
   GENESIS_PREV_HASH,
+  hashFact,
+  signedEnvelopeJson,
   verifyChain,
 } from './hash-chain';
 import { createEd25519Signer } from './signature';
@@ -69,6 +71,31 @@ describe('computeFactHash', () => {
 
   it('refuses a signed envelope, whose hash could not be reproduced', () => {
     expect(() => computeFactHash(fact(0) as UnsignedFactEnvelope)).toThrow();
+  });
+});
+
+describe('hashFact and signedEnvelopeJson', () => {
+  it('give the hash computeFactHash gives and the canonical text it hashed', () => {
+    for (const signed of copyOfChain()) {
+      const unsigned = unsignedPart(signed);
+      const { hash, canonicalText } = hashFact(unsigned);
+      expect(hash).toBe(computeFactHash(unsigned));
+      expect(new TextEncoder().encode(canonicalText)).toEqual(canonicalEncode(unsigned));
+    }
+  });
+
+  it('turn that text into JSON that reads back as the signed fact, whatever its member order', () => {
+    for (const signed of copyOfChain()) {
+      const { canonicalText } = hashFact(unsignedPart(signed));
+      const json = signedEnvelopeJson(canonicalText, signed.hash, signed.signature);
+      expect(JSON.parse(json)).toEqual(signed);
+      expect(computeFactHash(unsignedPart(JSON.parse(json) as FactEnvelope))).toBe(signed.hash);
+    }
+  });
+
+  it('refuse a text that is not a non-empty object', () => {
+    expect(() => signedEnvelopeJson('{}', 'a'.repeat(64), 'b'.repeat(128))).toThrow();
+    expect(() => signedEnvelopeJson('[1]', 'a'.repeat(64), 'b'.repeat(128))).toThrow();
   });
 });
 

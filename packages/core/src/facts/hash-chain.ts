@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, isBytes } from '@noble/hashes/utils.js';
-import { canonicalEncode } from './canonical-encoding';
+import { canonicalText, canonicalTextBytes } from './canonical-encoding';
 import {
   type FactEnvelope,
   factEnvelopeSchema,
@@ -31,11 +31,35 @@ export function computeFactHash(
   unsigned: UnsignedFactEnvelope,
   sha256Hex: Sha256Hex = portableSha256Hex,
 ): string {
+  return hashFact(unsigned, sha256Hex).hash;
+}
+
+/**
+ * computeFactHash, and the canonical text it hashed, for a caller that goes on to store the fact:
+ * `signedEnvelopeJson` turns that text into the signed envelope's JSON without encoding it again.
+ */
+export function hashFact(
+  unsigned: UnsignedFactEnvelope,
+  sha256Hex: Sha256Hex = portableSha256Hex,
+): { readonly hash: string; readonly canonicalText: string } {
   // Hashing a signed envelope by mistake would give a hash no verifier can reproduce.
   if ('hash' in unsigned || 'signature' in unsigned) {
     throw new Error('computeFactHash takes the envelope without hash and signature');
   }
-  return sha256Hex(canonicalEncode(unsigned));
+  const text = canonicalText(unsigned);
+  return { hash: sha256Hex(canonicalTextBytes(text)), canonicalText: text };
+}
+
+/**
+ * The signed envelope as JSON, from the canonical text of the unsigned one: the same members
+ * plus hash and signature, appended after the others (not in canonical order: this text is for
+ * storing and parsing, never for hashing).
+ */
+export function signedEnvelopeJson(unsignedCanonicalText: string, hash: string, signature: string): string {
+  if (!unsignedCanonicalText.startsWith('{"') || !unsignedCanonicalText.endsWith('}')) {
+    throw new Error('signedEnvelopeJson takes the canonical text of a non-empty envelope object');
+  }
+  return `${unsignedCanonicalText.slice(0, -1)},"hash":${JSON.stringify(hash)},"signature":${JSON.stringify(signature)}}`;
 }
 
 /** Seals an unsigned envelope: checks it, hashes it and has the device key sign the hash. */

@@ -79,8 +79,10 @@ export {
   type ChainVerificationOptions,
   computeFactHash,
   GENESIS_PREV_HASH,
+  hashFact,
   portableSha256Hex,
   type Sha256Hex,
+  signedEnvelopeJson,
   verifyChain,
 } from './hash-chain';
 export { FACT_PROTOCOL_MIN_SUPPORTED, FACT_PROTOCOL_VERSION } from './protocol-version';

@@ -34,6 +34,8 @@ export interface ProjectionInput {
   readonly now: Date;
   /** Append the facts to the journal too (push); false for facts accepted from quarantine. */
   readonly journal: boolean;
+  /** The facts' JSON as verification built it; a fact missing here is encoded for the journal. */
+  readonly envelopeJson?: ReadonlyMap<FactEnvelope, string>;
 }
 
 /**
@@ -49,7 +51,10 @@ export async function projectFacts(work: TenantWork, input: ProjectionInput): Pr
   const writes = new PendingWrites(work.scope.tenantId, input.now);
   const outcomes: ProjectionOutcome[] = [];
   for (const [index, fact] of input.facts.entries()) {
-    if (input.journal) writes.facts.push(journalRow(work.scope.tenantId, fact, input.now));
+    if (input.journal) {
+      const envelope = input.envelopeJson?.get(fact) ?? JSON.stringify(fact);
+      writes.facts.push(journalRow(work.scope.tenantId, fact, envelope, input.now));
+    }
     const context: ProjectionContext = {
       work: { ...work, scope: { tenantId: work.scope.tenantId, userId: fact.actor.userId } },
       now: input.now,
@@ -116,7 +121,7 @@ function actorStanding(lookups: BatchLookups, fact: FactEnvelope): ActorStanding
   return standing;
 }
 
-function journalRow(tenantId: string, fact: FactEnvelope, receivedAt: Date) {
+function journalRow(tenantId: string, fact: FactEnvelope, envelope: string, receivedAt: Date) {
   return {
     tenant_id: tenantId,
     terminal_id: fact.terminalId,
@@ -126,7 +131,7 @@ function journalRow(tenantId: string, fact: FactEnvelope, receivedAt: Date) {
     fact_type: fact.payload.type,
     hash: fact.hash,
     prev_hash: fact.prevHash,
-    envelope: JSON.stringify(fact),
+    envelope,
     received_at: receivedAt,
   };
 }

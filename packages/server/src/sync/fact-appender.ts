@@ -15,6 +15,8 @@ export interface AppendInput {
   readonly now: Date;
   /** Apply at most this many new facts (a retry after a projection failure applies a prefix). */
   readonly freshLimit: number;
+  /** The verified facts' JSON for the journal (VerifiedBatch.envelopeJson). */
+  readonly envelopeJson?: ReadonlyMap<FactEnvelope, string>;
 }
 
 export interface AppendResult {
@@ -81,7 +83,13 @@ export async function appendBatch(work: TenantWork, input: AppendInput): Promise
 
   const fresh = classified.fresh.slice(0, input.freshLimit);
   try {
-    await projectFacts(work, { terminal, facts: fresh, now: input.now, journal: true });
+    await projectFacts(work, {
+      terminal,
+      facts: fresh,
+      now: input.now,
+      journal: true,
+      envelopeJson: input.envelopeJson,
+    });
   } catch (error) {
     const failedAt = error instanceof FactProjectionError ? error.index : Math.floor(fresh.length / 2);
     if (failedAt > 0) throw new RetryWithPrefix(failedAt, error);

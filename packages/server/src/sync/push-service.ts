@@ -45,7 +45,13 @@ export async function pushFacts(
   for (let attempt = 1; ; attempt += 1) {
     try {
       const result = await withTenant(dependencies.database.app, scope, (work) =>
-        appendBatch(work, { terminalId: device.terminalId, facts: verified.facts, now, freshLimit }),
+        appendBatch(work, {
+          terminalId: device.terminalId,
+          facts: verified.facts,
+          now,
+          freshLimit,
+          envelopeJson: verified.envelopeJson,
+        }),
       );
       dependencies.database.statistics.noteFactsStored(result.stored);
       return pushResponse(result, verified, now);

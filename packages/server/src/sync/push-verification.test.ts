@@ -121,8 +121,11 @@ describe('push verification', () => {
     });
   });
 
-  it('verifies the whole vector chain', async () => {
-    expect(await verifyBatch(chain, device)).toEqual({ facts: chain, rejection: null });
+  it('verifies the whole vector chain, and gives each fact the JSON the journal stores', async () => {
+    const verified = await verifyBatch(chain, device);
+    expect(verified).toMatchObject({ facts: chain, rejection: null });
+    expect(verified.facts).toEqual(chain);
+    for (const fact of verified.facts) expect(JSON.parse(verified.envelopeJson.get(fact)!)).toEqual(fact);
   });
 
   it("agrees with core's verifyChain on every negative vector, with the stored head in place of the options", async () => {
@@ -177,15 +180,12 @@ describe('push verification', () => {
   it('reports the earliest broken fact, whichever check broke first', async () => {
     const forged = { ...chain[1]!, signature: chain[2]!.signature };
     const tampered = { ...chain[2]!, hash: chain[3]!.hash };
-    expect(await verifyBatch([chain[0], forged, tampered], device)).toEqual({
-      facts: [chain[0]],
-      rejection: { index: 1, sequence: 2, reason: 'SIGNATURE_INVALID' },
-    });
+    const earlier = await verifyBatch([chain[0], forged, tampered], device);
+    expect(earlier.facts).toEqual([chain[0]]);
+    expect(earlier.rejection).toEqual({ index: 1, sequence: 2, reason: 'SIGNATURE_INVALID' });
     const later = await verifyBatch([chain[0], chain[1], tampered], device);
-    expect(later).toEqual({
-      facts: [chain[0], chain[1]],
-      rejection: { index: 2, sequence: 3, reason: 'HASH_MISMATCH' },
-    });
+    expect(later.facts).toEqual([chain[0], chain[1]]);
+    expect(later.rejection).toEqual({ index: 2, sequence: 3, reason: 'HASH_MISMATCH' });
   });
 
   it('refuses a batch that repeats an event id, and finds a gap when the first fact is missing', async () => {

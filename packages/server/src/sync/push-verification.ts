@@ -1,11 +1,12 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import {
   type ChainBreakReason,
-  computeFactHash,
   ED25519_PUBLIC_KEY_BYTES,
   type FactEnvelope,
   factEnvelopeSchema,
+  hashFact,
   type Sha256Hex,
+  signedEnvelopeJson,
 } from '@mostrador/core';
 import type { DevicePrincipal } from '../terminals/device-authentication';
 
@@ -29,6 +30,11 @@ export interface VerifiedBatch {
   readonly facts: readonly FactEnvelope[];
   /** The first fact that failed, if any; nothing after it is looked at. */
   readonly rejection: PushRejection | null;
+  /**
+   * Each checked fact's JSON for the journal, built from the canonical text its hash was checked
+   * against, so the fact is not encoded a second time to be stored.
+   */
+  readonly envelopeJson: ReadonlyMap<FactEnvelope, string>;
 }
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the 32 raw key bytes follow it.
@@ -102,6 +108,7 @@ export async function verifyBatch(
   return {
     facts: checked.facts.slice(0, unsigned),
     rejection: { index: unsigned, sequence: checked.facts[unsigned]!.sequence, reason: 'SIGNATURE_INVALID' },
+    envelopeJson: checked.envelopeJson,
   };
 }
 
@@ -111,6 +118,7 @@ export const nativeSha256Hex: Sha256Hex = (bytes) => createHash('sha256').update
 /** Every check but the signature, fact by fact, up to the first failure. */
 function checkContent(rawFacts: readonly unknown[], device: DevicePrincipal): VerifiedBatch {
   const facts: FactEnvelope[] = [];
+  const envelopeJson = new Map<FactEnvelope, string>();
   const eventIds = new Set<string>();
   for (const [index, candidate] of rawFacts.entries()) {
     const previous = facts[facts.length - 1];
@@ -118,6 +126,7 @@ function checkContent(rawFacts: readonly unknown[], device: DevicePrincipal): Ve
     const refuse = (reason: PushRejectionReason): VerifiedBatch => ({
       facts,
       rejection: { index, sequence: expectedSequence, reason },
+      envelopeJson,
     });
     const parsed = factEnvelopeSchema.safeParse(candidate);
     if (!parsed.success) return refuse('SCHEMA');
@@ -130,12 +139,14 @@ function checkContent(rawFacts: readonly unknown[], device: DevicePrincipal): Ve
       if (envelope.prevHash !== previous.hash) return refuse('PREV_HASH_MISMATCH');
     }
     if (eventIds.has(envelope.eventId)) return refuse('EVENT_ID_REUSED');
-    const { hash, signature: _signature, ...unsigned } = envelope;
-    if (computeFactHash(unsigned, nativeSha256Hex) !== hash) return refuse('HASH_MISMATCH');
+    const { hash, signature, ...unsigned } = envelope;
+    const computed = hashFact(unsigned, nativeSha256Hex);
+    if (computed.hash !== hash) return refuse('HASH_MISMATCH');
     eventIds.add(envelope.eventId);
     facts.push(envelope);
+    envelopeJson.set(envelope, signedEnvelopeJson(computed.canonicalText, hash, signature));
   }
-  return { facts, rejection: null };
+  return { facts, rejection: null, envelopeJson };
 }
 
 function claimedSequence(candidate: unknown): number | null {

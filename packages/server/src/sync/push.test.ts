@@ -217,6 +217,16 @@ describe('push: append and apply facts exactly once', () => {
       [refundId, refundId, 'MX-03-00000001'],
     ]);
 
+    // The journal keeps each fact as pushed: its envelope reads back equal, hash and signature too.
+    const journal = await server.database.system
+      .selectFrom('facts')
+      .select(['sequence', 'envelope'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('terminal_id', '=', terminal.terminalId)
+      .orderBy('sequence')
+      .execute();
+    expect(journal.map((row) => row.envelope)).toEqual(shift.facts);
+
     expect(await counts()).toMatchObject({
       facts: 9,
       sales: 2,
