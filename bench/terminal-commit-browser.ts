@@ -7,6 +7,7 @@ import { launchProfile } from '@mostrador/web/testing';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { prepareBenchTenant } from './bench-tenant';
+import { emptySalesSamples } from './commit-samples';
 import { pageProfileWindow } from './profile-window';
 import {
   type BenchmarkReport,
@@ -17,12 +18,7 @@ import {
   roundTo,
   summarizeLatencies,
 } from './report';
-import type {
-  CommitBenchHarness,
-  CommitBenchWindow,
-  SaleAnatomy,
-  SalesSamples,
-} from './terminal-commit.browser-entry';
+import type { CommitBenchHarness, CommitBenchWindow, SaleAnatomy } from './terminal-commit.browser-entry';
 
 /**
  * terminal-commit-browser: terminal-commit in headless Chromium (Debian's, /usr/bin/chromium). The
@@ -175,13 +171,7 @@ export async function runTerminalCommitBrowser(
       log(
         `ringing ${options.sales} sales offline, each followed by the floor writes (${saleAnatomy.bytesWritten} B)`,
       );
-      const samples: SalesSamples = {
-        ringMs: [],
-        completeSaleMs: [],
-        floorMs: [],
-        floorSameKeysMs: [],
-        floorGuaranteesMs: [],
-      };
+      const samples = emptySalesSamples();
       for (let done = 0; done < options.sales; done += SALES_PER_CHUNK) {
         const count = Math.min(SALES_PER_CHUNK, options.sales - done);
         const chunk = await call(page, 'runSales', {

@@ -11,6 +11,7 @@ import {
   type WriteTransaction,
   webLocksWriterLock,
 } from '@mostrador/terminal';
+import { emptySalesSamples, type SalesSamples } from './commit-samples';
 import { saleRinger } from './sale-ringer';
 
 /*
@@ -54,13 +55,7 @@ export interface SalesRequest {
   readonly valueBytes: readonly number[];
 }
 
-export interface SalesSamples {
-  readonly ringMs: number[];
-  readonly completeSaleMs: number[];
-  readonly floorMs: number[];
-  readonly floorSameKeysMs: number[];
-  readonly floorGuaranteesMs: number[];
-}
+export type { SalesSamples } from './commit-samples';
 
 export type SaleAnatomy = {
   /** Keys the sale's write transaction put, and the bytes it handed IndexedDB (keys + sealed JSON). */
@@ -415,13 +410,7 @@ function createHarness(): CommitBenchHarness {
     },
     async runSales(request) {
       const harness = opened();
-      const samples: SalesSamples = {
-        ringMs: [],
-        completeSaleMs: [],
-        floorMs: [],
-        floorSameKeysMs: [],
-        floorGuaranteesMs: [],
-      };
+      const samples = emptySalesSamples();
       const totalBytes = request.valueBytes.reduce((total, bytes) => total + bytes, 0);
       // Base64 makes four characters of three bytes: seal as many bytes as the sale's values carry.
       const plaintextBytes = Math.floor((totalBytes * 3) / 4);
