@@ -240,9 +240,7 @@ function openFloorDatabase(): Promise<IDBDatabase> {
 /** Random base64, as incompressible as a ciphertext, so the storage engine's compression gains nothing on either. */
 function randomBase64(chars: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil((chars * 3) / 4)));
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).slice(0, chars);
+  return bytesToBase64(bytes).slice(0, chars);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Insertable, sql } from 'kysely';
+import { groupBy } from '../group-by';
 import type { DatabaseSchema } from './database-schema';
 import type { TenantWork } from './tenant-transaction';
 
@@ -16,13 +17,7 @@ export async function insertRows<T extends keyof DatabaseSchema & string>(
   rows: readonly Row<T>[],
 ): Promise<void> {
   // Rows that leave out different columns (to take their defaults) go in separate statements.
-  const byColumns = new Map<string, Row<T>[]>();
-  for (const row of rows) {
-    const signature = Object.keys(row).join(',');
-    const group = byColumns.get(signature);
-    if (group === undefined) byColumns.set(signature, [row]);
-    else group.push(row);
-  }
+  const byColumns = groupBy(rows, (row) => Object.keys(row).join(','));
   const jsonb = new Set(JSONB_COLUMNS[table] ?? []);
   for (const [signature, group] of byColumns) {
     const columns = signature.split(',');

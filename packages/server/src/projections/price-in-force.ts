@@ -1,6 +1,7 @@
 import type { FactEnvelope, SaleCompleted } from '@mostrador/core';
 import { sql } from 'kysely';
 import type { TenantWork } from '../database/tenant-transaction';
+import { groupBy } from '../group-by';
 import { factTime } from './fact-time';
 
 /**
@@ -175,15 +176,4 @@ async function loadPricesLineByLine(
  */
 function uuidArrayLiteral(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
 }
