@@ -8,6 +8,7 @@ import {
   openIndexedDbStore,
   requestPersistentStorage,
 } from './indexeddb-store';
+import { openPagedStore } from './paged-store';
 import type { TerminalStore } from './terminal-store';
 import { expectStoreError, runTerminalStoreContract } from './terminal-store.contract';
 
@@ -55,6 +56,34 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
         }
         await store.close();
         return openEncrypted(inner.databaseName, await sharedStorageKey());
+      },
+    },
+  );
+
+  // As the web POS keeps server state: pages of records, sealed, over IndexedDB. The prefixes put
+  // some of the contract's keys in pages and leave the rest one value each.
+  const openPaged = async (name: string) =>
+    openPagedStore(await openEncrypted(name, await sharedStorageKey()), {
+      prefixes: ['item/', 's/', 'sale/', 'u/', 'large/', 'value/'],
+    });
+  const pagedNames = new WeakMap<TerminalStore, string>();
+  runTerminalStoreContract(
+    runner,
+    'paged encrypted IndexedDB store',
+    async () => {
+      const name = freshDatabaseName();
+      const store = await openPaged(name);
+      pagedNames.set(store, name);
+      return store;
+    },
+    {
+      reopen: async (store) => {
+        const name = pagedNames.get(store);
+        if (name === undefined) throw new Error('not a paged IndexedDB store from this suite');
+        await store.close();
+        const reopened = await openPaged(name);
+        pagedNames.set(reopened, name);
+        return reopened;
       },
     },
   );

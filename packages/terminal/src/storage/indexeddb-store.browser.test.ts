@@ -151,7 +151,7 @@ describe('IndexedDB store in Chromium', { timeout: SCENARIO_TIMEOUT_MS }, () => 
     expect(names).toEqual(pageCases.map((testCase) => testCase.name));
     expect(
       names.filter((name) => name.endsWith('terminal store contract > size > stores 1 MB values')),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 
   for (const testCase of pageCases) {
