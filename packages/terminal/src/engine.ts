@@ -223,7 +223,9 @@ async function checkStoreFormat(store: TerminalStore, writer: boolean): Promise<
       `The local data is format ${format.version}; this build reads up to ${LOCAL_STORE_FORMAT_VERSION}`,
     );
   }
-  if (format === undefined && writer) {
+  // An older format is upgraded by whatever opened the store (pageServerState moves format 1's
+  // server state into pages); the number then tells older builds not to open it.
+  if ((format === undefined || format.version < LOCAL_STORE_FORMAT_VERSION) && writer) {
     await store.write((transaction) =>
       writeValue(transaction, storeKeys.format, { version: LOCAL_STORE_FORMAT_VERSION }),
     );

@@ -1,10 +1,14 @@
-import type { JsonValue, ReadTransaction, WriteTransaction } from './storage/terminal-store';
+import { openPagedStore } from './storage/paged-store';
+import type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from './storage/terminal-store';
 
 /**
  * Where everything lives in the terminal's durable store. One file, so the whole layout can be
  * read at a glance and no two modules invent overlapping prefixes.
  *
  * Format history (LOCAL_STORE_FORMAT_VERSION):
+ * - 2 (2026-11): in the browser, server state (`state/`, `index/`) is kept in sealed pages of up
+ *   to 128 records (storage/paged-store.ts, through pageServerState); the keys are unchanged. A
+ *   store of format 1 is moved into pages when it is opened; a build of format 1 must not open it.
  * - 1 (2026-11): identity, per-terminal chains, facts with acknowledgement times, counters,
  *   state records with reset generations, stock-guard ledger, shifts, local sales and refunds.
  *
@@ -15,7 +19,7 @@ import type { JsonValue, ReadTransaction, WriteTransaction } from './storage/ter
  * - Server state (`state/`, `index/`, `pull/`): a cache of the change feed; reloading replaces it.
  * - Terminal-local settings and bookkeeping (`auth/`, `session`, `settings`, `connectivity`, `sync/`).
  */
-export const LOCAL_STORE_FORMAT_VERSION = 1;
+export const LOCAL_STORE_FORMAT_VERSION = 2;
 
 /** Sequence numbers are zero-padded so that key order is sequence order. */
 const SEQUENCE_DIGITS = 12;
@@ -67,6 +71,20 @@ export const storeKeys = {
   /** The key of the last health sample the server accepted. */
   healthReported: 'health/reported',
 } as const;
+
+/**
+ * The server state a terminal caches: hundreds of thousands of small records that arrive together
+ * from the bootstrap snapshot and change a few at a time.
+ */
+export const SERVER_STATE_PREFIXES = [storeKeys.statePrefix, storeKeys.indexPrefix] as const;
+
+/**
+ * Keeps server state in pages over a store that pays per value (the browser's encrypted IndexedDB,
+ * where a first activation on 100k SKUs sealed and put about 800,000 values one by one).
+ */
+export function pageServerState(store: TerminalStore): Promise<TerminalStore> {
+  return openPagedStore(store, { prefixes: SERVER_STATE_PREFIXES });
+}
 
 /** Reads a value this module's writers stored; the layout above is the only writer, so a cast suffices. */
 export async function readValue<T>(transaction: ReadTransaction, key: string): Promise<T | undefined> {
