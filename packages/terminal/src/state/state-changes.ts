@@ -21,15 +21,20 @@ export async function applyStateChange(
   await storeStateChange(transaction, change, generation, terminalId);
 }
 
+/** Index entries a bulk load writes later, in key order, instead of one by one as rows arrive. */
+export type IndexEntrySink = (indexKey: string, value: string) => void;
+
 /**
  * Stores a change whose key has no row yet, so there is nothing to read or unindex first: a
- * snapshot loaded into a state that held no rows when the load began (each key comes once).
+ * snapshot loaded into a state that held no rows when the load began (each key comes once). With
+ * `deferIndexes`, the row's index entries go there instead of into this transaction.
  */
 export async function storeStateChange(
   transaction: WriteTransaction,
   change: StateChange,
   generation: number,
   terminalId: string,
+  deferIndexes?: IndexEntrySink,
 ): Promise<void> {
   const key = storeKeys.state(change.entity, change.key);
   if (change.deleted || change.data === null) {
@@ -38,7 +43,11 @@ export async function storeStateChange(
   }
   const record = { version: change.version, generation, data: change.data };
   await writeValue(transaction, key, record);
-  await addIndexes(transaction, change.entity, change.key, change.data);
+  if (deferIndexes === undefined) await addIndexes(transaction, change.entity, change.key, change.data);
+  else
+    await visitIndexes(change.entity, change.key, change.data, async (indexKey, value) =>
+      deferIndexes(indexKey, value),
+    );
   await applySideEffects(transaction, change, terminalId);
 }
 

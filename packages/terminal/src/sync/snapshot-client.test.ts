@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openNodeTerminal } from '../node-terminal';
+import { createMemoryStore } from '../storage/memory-store';
 import type { JsonValue, TerminalStore } from '../storage/terminal-store';
-import { storeKeys } from '../store-layout';
+import { pageServerState, storeKeys } from '../store-layout';
 import type { FakeServer } from '../testing/fake-server';
-import { activatedTerminal, fixture, startSeededServer } from '../testing/fixtures';
+import { activatedTerminal, fixture, sellProduct, startSeededServer } from '../testing/fixtures';
 import { pullChanges, readPullState, requestStateReset } from './pull-client';
 import { SNAPSHOT_FAILURES_MAX } from './snapshot-client';
 import { fetchTransport, type Transport } from './transport';
@@ -93,6 +94,22 @@ describe('the bootstrap snapshot on the terminal', () => {
       withoutTerminals(await storeState(fromSnapshot.store)),
     );
     expect((await storeState(fromSnapshot.store)).size).toBeGreaterThan(EXTRA_PRODUCTS * 5);
+  });
+
+  it('loads the same state into the pages the web POS keeps it in, and sells from them', async () => {
+    const plain = await activatedTerminal(server);
+    const pagedInner = createMemoryStore();
+    const paged = await activatedTerminal(server, { store: await pageServerState(pagedInner) });
+    const withoutTerminals = (state: Map<string, JsonValue>) =>
+      new Map([...state].filter(([key]) => !key.startsWith('state/terminal/')));
+    expect(withoutTerminals(await storeState(paged.store))).toEqual(
+      withoutTerminals(await storeState(plain.store)),
+    );
+    // Below the pages, server state is a few values, not one per record.
+    const physical = await pagedInner.read((transaction) => transaction.scan({ prefix: '' }));
+    expect(physical.filter(([key]) => key.startsWith(storeKeys.statePrefix))).toEqual([]);
+    expect(physical.length).toBeLessThan((await storeState(paged.store)).size / 10);
+    expect(await sellProduct(paged.engine, 'hammer')).toMatchObject({ ok: true });
   });
 
   it('never takes a broken-off snapshot as the state, and the next attempt sweeps what the broken one stored', async () => {

@@ -153,6 +153,9 @@ function superseded(): SnapshotOutcome {
   return { outcome: 'superseded', reachedServer: true };
 }
 
+/** Index entries written per transaction at the end of a load into an empty state. */
+const INDEX_ENTRIES_PER_TRANSACTION = 50_000;
+
 /** Rows an after-snapshot sweep reads per transaction. */
 const SWEEP_ROWS_PER_TRANSACTION = 10_000;
 /** A sweep reads the state once; more pages than this means the state changed under it. */
@@ -172,6 +175,8 @@ class SnapshotWriter {
   /** Whether rows from before this snapshot exist and must be swept once it is complete. */
   private olderRowsExist = true;
   private readonly inFlight: Promise<boolean>[] = [];
+  /** Index entries of a load into an empty state, written sorted once every row is stored. */
+  private deferredIndexes: [string, string][] = [];
 
   constructor(private readonly dependencies: SnapshotDependencies) {}
 
@@ -183,11 +188,16 @@ class SnapshotWriter {
     const written = this.dependencies.store.write(async (transaction) => {
       if (!(await this.claim(transaction))) return false;
       const generation = this.generation as number;
-      // Into a state that held no rows, each key arrives once: nothing to read before writing it.
-      const store = this.olderRowsExist ? applyStateChange : storeStateChange;
-      for (const change of changes) {
-        await store(transaction, change, generation, this.dependencies.terminalId);
+      const { terminalId } = this.dependencies;
+      if (this.olderRowsExist) {
+        for (const change of changes) await applyStateChange(transaction, change, generation, terminalId);
+        return true;
       }
+      // Into a state that held no rows, each key arrives once: nothing to read before writing it,
+      // and the index entries, whose keys arrive in no useful order, are written at the end.
+      const defer = (indexKey: string, value: string) => this.deferredIndexes.push([indexKey, value]);
+      for (const change of changes)
+        await storeStateChange(transaction, change, generation, terminalId, defer);
       return true;
     });
     // The caller reads the next batch meanwhile and learns how this one went on a later call.
@@ -202,6 +212,7 @@ class SnapshotWriter {
    */
   async finish(begin: SnapshotBegin): Promise<boolean> {
     if (!(await this.settle())) return false;
+    if (!(await this.writeDeferredIndexes())) return false;
     const { store, clock } = this.dependencies;
     let startAfter: string | undefined;
     for (let page = 0; this.olderRowsExist && page < SWEEP_PAGES_MAX; page += 1) {
@@ -228,6 +239,28 @@ class SnapshotWriter {
       if (serverTime !== null) await updateSyncStatus(transaction, { lastServerTime: serverTime });
       return true;
     });
+  }
+
+  /**
+   * Writes the index entries of a load into an empty state, sorted, so a store that keeps records
+   * in sorted pages fills each page once instead of rewriting every page for every batch. The
+   * state stays incomplete until they are written: a terminal killed meanwhile starts over.
+   */
+  private async writeDeferredIndexes(): Promise<boolean> {
+    const entries = this.deferredIndexes;
+    this.deferredIndexes = [];
+    entries.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+    for (let start = 0; start < entries.length; start += INDEX_ENTRIES_PER_TRANSACTION) {
+      const claimed = await this.dependencies.store.write(async (transaction) => {
+        if (!(await this.claim(transaction))) return false;
+        for (const [indexKey, value] of entries.slice(start, start + INDEX_ENTRIES_PER_TRANSACTION)) {
+          await transaction.put(indexKey, value);
+        }
+        return true;
+      });
+      if (!claimed) return false;
+    }
+    return true;
   }
 
   /** Waits for every batch in flight: false when the state was taken over, thrown when one failed. */
