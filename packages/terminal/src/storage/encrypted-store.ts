@@ -1,4 +1,4 @@
-import { copyJsonValue } from './json-value';
+import { checkJsonValue } from './json-value';
 import { assertStoreKey } from './scan-range';
 import type {
   JsonValue,
@@ -239,7 +239,8 @@ class EncryptingWriteTransaction implements WriteTransaction {
     this.assertOpen();
     assertStoreKey(recordKey);
     // Checked before encrypting: JSON.stringify would otherwise turn NaN into null and drop undefined.
-    const plaintext = JSON.stringify(copyJsonValue(value).value);
+    checkJsonValue(value);
+    const plaintext = JSON.stringify(value);
     const sealing = this.sealer.seal(recordKey, plaintext);
     // Rejections are reported by flush; until then the promise must not count as unhandled.
     sealing.catch(() => undefined);

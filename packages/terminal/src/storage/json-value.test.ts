@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyJsonValue, JSON_DEPTH_MAX } from './json-value';
+import { checkJsonValue, copyJsonValue, JSON_DEPTH_MAX } from './json-value';
 
 describe('JSON value copies', () => {
   it('copies deeply: the copy shares nothing with the original', () => {
@@ -37,5 +37,26 @@ describe('JSON value copies', () => {
   it('estimates size from the text the value would take', () => {
     expect(copyJsonValue('x'.repeat(1000)).approximateBytes).toBeGreaterThanOrEqual(1000);
     expect(copyJsonValue({ key: 'x'.repeat(1000) }).approximateBytes).toBeGreaterThan(1000);
+  });
+
+  it('checks without copying: the same refusals, the same size, and the text of the copy', () => {
+    const values: unknown[] = [
+      { lines: [{ sku: 'Ñandú', qty: -0 }], nested: [[1, 2.5, null, true]], text: 'a\u2028"b"' },
+      JSON.parse('{"__proto__":{"polluted":true},"a":1}'),
+      'plain',
+      [],
+    ];
+    for (const value of values) {
+      const copy = copyJsonValue(value);
+      expect(checkJsonValue(value)).toBe(copy.approximateBytes);
+      expect(JSON.stringify(value)).toBe(JSON.stringify(copy.value));
+    }
+    for (const invalid of [{ a: Number.NaN }, { when: new Date(0) }, [undefined], { f: () => 1 }]) {
+      expect(() => copyJsonValue(invalid)).toThrow(/VALUE_INVALID/);
+      expect(() => checkJsonValue(invalid)).toThrow(/VALUE_INVALID/);
+    }
+    const cycle: { self?: unknown } = {};
+    cycle.self = cycle;
+    expect(() => checkJsonValue(cycle)).toThrow(/VALUE_INVALID.*deeper/);
   });
 });

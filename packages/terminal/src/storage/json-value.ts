@@ -33,10 +33,32 @@ export function copyJsonValue(value: unknown): CopiedJsonValue {
   return { value: copy, approximateBytes: size.bytes };
 }
 
+/**
+ * Checks a value as copyJsonValue does, without copying it, for a caller that only needs its JSON
+ * text: JSON.stringify of a value that passes gives the text of its copy. Returns the size estimate.
+ */
+export function checkJsonValue(value: unknown): number {
+  const size = { bytes: 0 };
+  try {
+    copyAtDepth(value, 0, size, null, false);
+  } catch (error) {
+    if (error instanceof TerminalStoreError) copyAtDepth(value, 0, { bytes: 0 }, '$', false);
+    throw error;
+  }
+  return size.bytes;
+}
+
 /** Where a value sits in the one being copied (`$.lines[0].sku`), or null when no one will read it. */
 type ValuePath = string | null;
 
-function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, path: ValuePath): JsonValue {
+/** With `copying` false, the value is only checked, and what is returned is the value itself. */
+function copyAtDepth(
+  value: unknown,
+  depth: number,
+  size: { bytes: number },
+  path: ValuePath,
+  copying = true,
+): JsonValue {
   if (depth > JSON_DEPTH_MAX) {
     throw invalid(path, `nests deeper than ${JSON_DEPTH_MAX} levels`);
   }
@@ -59,9 +81,9 @@ function copyAtDepth(value: unknown, depth: number, size: { bytes: number }, pat
         return null;
       }
       if (Array.isArray(value)) {
-        return copyArray(value, depth, size, path);
+        return copyArray(value, depth, size, path, copying);
       }
-      return copyObject(value, depth, size, path);
+      return copyObject(value, depth, size, path, copying);
     default:
       throw invalid(path, `is ${typeof value}, which is not a JSON value`);
   }
@@ -72,16 +94,30 @@ function copyArray(
   depth: number,
   size: { bytes: number },
   path: ValuePath,
+  copying: boolean,
 ): JsonValue {
-  const copy: JsonValue[] = new Array(value.length);
+  const copy: JsonValue[] | null = copying ? new Array(value.length) : null;
   size.bytes += 2 + value.length;
   for (let index = 0; index < value.length; index += 1) {
-    copy[index] = copyAtDepth(value[index], depth + 1, size, path === null ? null : `${path}[${index}]`);
+    const item = copyAtDepth(
+      value[index],
+      depth + 1,
+      size,
+      path === null ? null : `${path}[${index}]`,
+      copying,
+    );
+    if (copy !== null) copy[index] = item;
   }
-  return copy;
+  return copy ?? (value as JsonValue[]);
 }
 
-function copyObject(value: object, depth: number, size: { bytes: number }, path: ValuePath): JsonValue {
+function copyObject(
+  value: object,
+  depth: number,
+  size: { bytes: number },
+  path: ValuePath,
+  copying: boolean,
+): JsonValue {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
     const constructorName = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
@@ -91,8 +127,15 @@ function copyObject(value: object, depth: number, size: { bytes: number }, path:
   size.bytes += 2;
   const entries = value as { readonly [key: string]: unknown };
   for (const key of Object.keys(value)) {
-    const entryCopy = copyAtDepth(entries[key], depth + 1, size, path === null ? null : `${path}.${key}`);
+    const entryCopy = copyAtDepth(
+      entries[key],
+      depth + 1,
+      size,
+      path === null ? null : `${path}.${key}`,
+      copying,
+    );
     size.bytes += key.length + 4;
+    if (!copying) continue;
     // A plain assignment to "__proto__" would change the copy's prototype instead of adding the
     // key that JSON.parse would have created.
     if (key === '__proto__') {
@@ -106,7 +149,7 @@ function copyObject(value: object, depth: number, size: { bytes: number }, path:
       copy[key] = entryCopy;
     }
   }
-  return copy;
+  return copying ? copy : (value as JsonValue);
 }
 
 function invalid(path: ValuePath, problem: string): TerminalStoreError {

@@ -1,5 +1,5 @@
 import { VALUE_BYTES_MAX } from './buffered-write-transaction';
-import { copyJsonValue } from './json-value';
+import { checkJsonValue } from './json-value';
 import {
   assertStoreKey,
   compareKeys,
@@ -437,14 +437,14 @@ class PagedWriteTransaction implements WriteTransaction {
     this.assertOpen();
     this.layout.assertCallerKey(key);
     if (!this.layout.isPaged(key)) return this.inner.put(key, value);
-    const copy = copyJsonValue(value);
-    if (copy.approximateBytes > VALUE_BYTES_MAX) {
+    const approximateBytes = checkJsonValue(value);
+    if (approximateBytes > VALUE_BYTES_MAX) {
       throw new TerminalStoreError(
         'TOO_LARGE',
-        `the value of ${JSON.stringify(key)} is about ${copy.approximateBytes} bytes; the limit is ${VALUE_BYTES_MAX}`,
+        `the value of ${JSON.stringify(key)} is about ${approximateBytes} bytes; the limit is ${VALUE_BYTES_MAX}`,
       );
     }
-    this.changes.set(key, JSON.stringify(copy.value));
+    this.changes.set(key, JSON.stringify(value));
   }
 
   async delete(key: string): Promise<void> {
