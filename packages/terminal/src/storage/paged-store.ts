@@ -61,8 +61,17 @@ export const PAGE_RECORDS_MAX = 128;
 export const PAGE_CHARS_MAX = 32 * 1024;
 /** A page left with fewer records than this after a write is merged into its right neighbour when they fit. */
 const PAGE_RECORDS_MIN = PAGE_RECORDS_MAX / 4;
-/** Decoded pages kept in memory, as UTF-16 code units of their keys and texts. */
-const PAGE_CACHE_CHARS_MAX = 16 * 1024 * 1024;
+/**
+ * Decoded pages kept in memory, as UTF-16 code units of their keys and texts: about a third of a
+ * 100k-SKU catalog, enough for the stock levels, prices and items a till sells most.
+ */
+const PAGE_CACHE_CHARS_MAX = 48 * 1024 * 1024;
+/**
+ * A write that makes more pages than this (a snapshot batch, a migration) is not kept in memory:
+ * it would push out the pages sales read for pages few sales need, and hold a catalog's worth of
+ * garbage-collected memory during a first activation.
+ */
+const PAGE_CACHE_COMMIT_PAGES_MAX = 64;
 /** Records moved into pages per transaction when an older store is opened. */
 const MIGRATION_RECORDS_PER_TRANSACTION = 20_000;
 
@@ -213,6 +222,7 @@ class PagedLayout {
   remember(committed: Committed | undefined): void {
     if (committed === undefined) return;
     this.rememberDirectory(committed.directory);
+    if (committed.pages.size > PAGE_CACHE_COMMIT_PAGES_MAX) return;
     for (const [id, page] of committed.pages) this.rememberPage(id, page);
   }
 }
