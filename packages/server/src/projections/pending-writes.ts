@@ -5,7 +5,12 @@ import { insertRows } from '../database/bulk-insert';
 import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
 import { type FolioBook, lockFolioBook, takeStoreFolio } from '../folios/folio-assignment';
-import { moveStockLevels, recordStockMovements, stockLevelsExist } from '../stock/stock-movements';
+import {
+  levelMoves,
+  moveStockLevels,
+  recordStockMovements,
+  stockLevelsExist,
+} from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
 import { oversells, type QueuedStockMovement } from './stock-effects';
 
@@ -91,7 +96,8 @@ export class PendingWrites {
     await this.saveShifts(work, shifts);
     // The deferred keys (migration 0005) are checked now, outside the locks, unless a movement
     // needs a level that step 3 creates; then they wait for the commit.
-    const levelsExist = await stockLevelsExist(work, this.stock);
+    const moves = levelMoves(this.stock);
+    const levelsExist = await stockLevelsExist(work, moves);
     if (levelsExist) await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
 
     // 2. The folio series, locked in id order; what the numbers decide is written in one statement.
@@ -107,7 +113,7 @@ export class PendingWrites {
     }
 
     // 3. The tenant's change version, then the stock levels in fact order.
-    const levels = await moveStockLevels(work, this.stock, { levelsExist });
+    const levels = await moveStockLevels(work, moves, { levelsExist });
     for (const oversell of oversells(this.stock, levels)) {
       this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
     }
