@@ -5,7 +5,10 @@ import {
   CanonicalEncodingError,
   canonicalEncode,
   canonicalText,
+  canonicalTextReference,
 } from './canonical-encoding';
+import { unsignedEnvelopeSchema } from './envelope';
+import { exampleUnsignedChain } from './example-facts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -200,5 +203,77 @@ describe('canonical encoding properties', () => {
         expect(withoutStrings).not.toMatch(/\s/);
       }),
     );
+  });
+});
+
+/** The text an encoder gives, or the message it refuses the value with. */
+function outcome(encode: (value: unknown) => string, value: unknown): string {
+  try {
+    return `text ${encode(value)}`;
+  } catch (error) {
+    return `refused ${error instanceof CanonicalEncodingError ? error.message : String(error)}`;
+  }
+}
+
+/** Keys a fact never has but a canonical encoder must still order: integer-like, prototype, unicode. */
+const awkwardKey = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.constantFrom('10', '9', '0', '01', '1a', '-1', '4294967295', '__proto__', 'toJSON', 'constructor'),
+  fc.constantFrom('', 'é', 'É', 'e', '\u0080', '\ufb33', '😀', '\ud800'),
+);
+
+/** Values a fact never holds beside the ones it does, so both encoders refuse them the same way. */
+const anyJsonLikeValue = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.constantFrom(-0, 1.5, 2 ** 53, Number.NaN, undefined),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('\ud83d\ude00', 'a\udc00b', 'ñ\n"\\\u0000\u2028'),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(awkwardKey, tie('value'), { maxKeys: 6 }),
+  ),
+})).value;
+
+describe('canonicalText against the reference encoder', () => {
+  it('gives the reference text for every example fact, as built, as parsed and reordered', () => {
+    for (const fact of exampleUnsignedChain()) {
+      const parsed = unsignedEnvelopeSchema.parse(JSON.parse(JSON.stringify(fact)));
+      for (const value of [fact, parsed, shuffleKeys(parsed, 3), shuffleKeys(parsed, 7)]) {
+        expect(canonicalText(value)).toBe(canonicalTextReference(value));
+      }
+    }
+  });
+
+  it('gives the reference text or the reference refusal for any JSON-like value, in any key order', () => {
+    fc.assert(
+      fc.property(anyJsonLikeValue, fc.nat(10), (value, seed) => {
+        const reordered = shuffleKeys(value, seed);
+        expect(outcome(canonicalText, value)).toBe(outcome(canonicalTextReference, value));
+        expect(outcome(canonicalText, reordered)).toBe(outcome(canonicalTextReference, reordered));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('orders integer-like keys as the reference does', () => {
+    const parsed = JSON.parse('{"b":[{"9":1,"10":2,"a":3}],"a":"ñ"}') as unknown;
+    expect(canonicalText(parsed)).toBe('{"a":"ñ","b":[{"10":2,"9":1,"a":3}]}');
+    expect(canonicalText(parsed)).toBe(canonicalTextReference(parsed));
+  });
+
+  it('keeps a __proto__ member, as the reference does', () => {
+    const parsed = JSON.parse('{"b":1,"__proto__":{"x":1},"a":"ñ"}') as unknown;
+    expect(canonicalText(parsed)).toBe('{"__proto__":{"x":1},"a":"ñ","b":1}');
+    expect(canonicalText(parsed)).toBe(canonicalTextReference(parsed));
+  });
+
+  it('refuses what the reference refuses, with the same message', () => {
+    for (const value of [{ a: [1, { b: 1.5 }] }, { a: sparseArray() }, { a: '\ud800' }, { a: undefined }]) {
+      expect(outcome(canonicalText, value)).toMatch(/^refused /);
+      expect(outcome(canonicalText, value)).toBe(outcome(canonicalTextReference, value));
+    }
   });
 });

@@ -39,7 +39,86 @@ export class CanonicalEncodingError extends Error {
 
 /** The canonical text; canonicalEncode gives its UTF-8 bytes, which are what gets hashed. */
 export function canonicalText(value: unknown): string {
+  const sorted = sortedCopy(value, 0);
+  return sorted === NOT_COPIED ? canonicalTextReference(value) : JSON.stringify(sorted);
+}
+
+/**
+ * The canonical text written member by member: the definition canonicalText's fast path is
+ * tested against, and what it falls back to. Not exported from the package: callers want
+ * canonicalText.
+ */
+export function canonicalTextReference(value: unknown): string {
   return encodeValue(value, [], 0);
+}
+
+/** What sortedCopy answers for a value it leaves to the reference encoder. */
+const NOT_COPIED: unique symbol = Symbol('not copied');
+
+/**
+ * The fast path of canonicalText: a copy of the value with every object's members inserted in
+ * canonical order, which JSON.stringify then writes in one native call (a five-line sale in about
+ * 14 µs against 20 member by member; the server encodes every pushed fact). A parsed fact's keys
+ * come in schema order, never sorted, so a check for sorted keys alone would not help.
+ * JSON.stringify writes a plain object's members in insertion order except integer-like keys,
+ * which JavaScript enumerates first, so a key that starts with a digit is left to the reference
+ * encoder, as is `__proto__` (assigning it would set the copy's prototype) and anything the
+ * encoder refuses, so that it throws with its own message. canonical-encoding.test.ts holds the
+ * two to the same text.
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON.stringify writes a safe integer as String does, and -0 as 0.
+      return Number.isSafeInteger(value) ? value : NOT_COPIED;
+    case 'string':
+      return isWellFormed(value) ? value : NOT_COPIED;
+    case 'object':
+      if (depth >= CANONICAL_DEPTH_MAX) return NOT_COPIED;
+      return Array.isArray(value) ? sortedArrayCopy(value, depth) : sortedObjectCopy(value, depth);
+    default:
+      return NOT_COPIED;
+  }
+}
+
+function sortedArrayCopy(items: readonly unknown[], depth: number): unknown {
+  const copy = new Array<unknown>(items.length);
+  // A hole reads as undefined, which sortedItemCopy leaves to the encoder to refuse.
+  for (let index = 0; index < items.length; index += 1) {
+    const item = sortedItemCopy(items[index], depth);
+    if (item === NOT_COPIED) return NOT_COPIED;
+    copy[index] = item;
+  }
+  return copy;
+}
+
+function sortedObjectCopy(value: object, depth: number): unknown {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return NOT_COPIED;
+  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_COPIED;
+  const record = value as Record<string, unknown>;
+  // The default sort compares strings by their UTF-16 code units, as compareUtf16CodeUnits does.
+  const keys = Object.keys(record).sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (startsWithDigit(key) || key === '__proto__' || !isWellFormed(key)) return NOT_COPIED;
+    const member = sortedItemCopy(record[key], depth);
+    if (member === NOT_COPIED) return NOT_COPIED;
+    copy[key] = member;
+  }
+  return copy;
+}
+
+function sortedItemCopy(item: unknown, depth: number): unknown {
+  return item === undefined ? NOT_COPIED : sortedCopy(item, depth + 1);
+}
+
+function startsWithDigit(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 0x30 && first <= 0x39;
 }
 
 export function canonicalEncode(value: unknown): Uint8Array {
