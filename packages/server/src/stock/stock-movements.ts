@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { insertRows } from '../database/bulk-insert';
 import type { StockMovementReason } from '../database/database-schema';
+import { uuidV7s } from '../database/row-ids';
 import { type TenantWork, takeVersionCte } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
 
@@ -136,18 +137,20 @@ export interface BatchStockMovement {
  * (migration 0005): checked before the locks when every level exists (`stockLevelsExist`), else at
  * commit, by when `moveStockLevels` has created the missing ones.
  *
- * This step writes the movement rows: one statement for the batch, rows sent as one JSON value.
+ * This step writes the movement rows: one statement for the batch, rows sent as one JSON value,
+ * their ids made at once.
  */
 export async function recordStockMovements(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
 ): Promise<void> {
+  const ids = uuidV7s(entries.length);
   await insertRows(
     work,
     'stock_movements',
-    entries.map(({ movement, userId }) => ({
+    entries.map(({ movement, userId }, index) => ({
       tenant_id: work.scope.tenantId,
-      id: uuidv7(),
+      id: ids[index]!,
       warehouse_id: movement.warehouseId,
       variant_id: movement.variantId,
       qty_delta: movement.qtyDelta,
