@@ -109,7 +109,10 @@ export function isKeyInScanRange(key: string, range: ScanRange): boolean {
   return range.reverse ? key < range.startAfter : key > range.startAfter;
 }
 
-/** Orders keys by UTF-16 code units, the order every adapter and IndexedDB itself use. */
+/**
+ * Orders keys by UTF-16 code units, the order every adapter and IndexedDB itself use: the default
+ * sort's order, at about half its cost on strings (it converts and compares each pair generically).
+ */
 export function compareKeys(left: string, right: string): number {
   if (left === right) {
     return 0;

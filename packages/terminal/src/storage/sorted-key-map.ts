@@ -1,5 +1,5 @@
 import type { TransactionChanges } from './buffered-write-transaction';
-import { prefixUpperBound, type ScanRange, scanKeyBounds } from './scan-range';
+import { compareKeys, prefixUpperBound, type ScanRange, scanKeyBounds } from './scan-range';
 import { type KeyPosition, SORTED_KEY_CHUNK_KEYS_MAX, SortedKeyList } from './sorted-key-list';
 import type { JsonValue } from './terminal-store';
 import { assertStoreInvariant } from './terminal-store-error';
@@ -149,14 +149,6 @@ export class SortedKeyMap {
     }
     return [start, end];
   }
-}
-
-/**
- * UTF-16 code unit order, the store's key order. The same order as the default sort, which is
- * about twice as slow on strings (it converts and compares each pair generically).
- */
-function compareKeys(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type SnapshotLine, type StateChange, snapshotLineSchema } from '@mostrador/core';
 import { applyStateChange, storeStateChange } from '../state/state-changes';
+import { compareKeys } from '../storage/scan-range';
 import type { TerminalStore, WriteTransaction } from '../storage/terminal-store';
 import { storeKeys, writeValue } from '../store-layout';
 import { type PullState, pullStateIn, sweepOlderGenerations } from './pull-state';
@@ -249,7 +250,7 @@ class SnapshotWriter {
   private async writeDeferredIndexes(): Promise<boolean> {
     const entries = this.deferredIndexes;
     this.deferredIndexes = [];
-    entries.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+    entries.sort(([left], [right]) => compareKeys(left, right));
     for (let start = 0; start < entries.length; start += INDEX_ENTRIES_PER_TRANSACTION) {
       const claimed = await this.dependencies.store.write(async (transaction) => {
         if (!(await this.claim(transaction))) return false;
