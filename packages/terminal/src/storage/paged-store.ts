@@ -9,6 +9,7 @@ import {
   scanKeyBounds,
   toScanRange,
 } from './scan-range';
+import { lowerBound, upperBound } from './sorted-key-list';
 import type {
   JsonValue,
   ReadTransaction,
@@ -311,9 +312,8 @@ class PagedView {
     for (let index = first; index <= last; index += 1) {
       const pageLower = index === 0 ? '' : (directory.bounds[index] as string);
       const pageUpper = index + 1 < pageCount ? (directory.bounds[index + 1] as string) : null;
-      const inside = pageLower >= lower && upper !== null && pageUpper !== null && pageUpper <= upper;
-      const insideOpenEnded = pageLower >= lower && upper === null;
-      if (inside || insideOpenEnded) {
+      const inside = pageLower >= lower && (upper === null || (pageUpper !== null && pageUpper <= upper));
+      if (inside) {
         count += directory.counts[index] as number;
         continue;
       }
@@ -650,29 +650,14 @@ function separator(previousLast: string, first: string): string {
   return first.slice(0, common + 1);
 }
 
-/** The page a key belongs in: the last whose bound is at or below it. */
+/** The page a key belongs in: the last whose bound is at or below it (bounds[0] is ""). */
 function pageIndexOf(directory: Directory, key: string): number {
-  let low = 0;
-  let high = directory.bounds.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((directory.bounds[middle] as string) <= key) low = middle;
-    else high = middle - 1;
-  }
-  return low;
+  return Math.max(0, upperBound(directory.bounds, key) - 1);
 }
 
 function indexOfKey(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const candidate = keys[middle] as string;
-    if (candidate === key) return middle;
-    if (candidate < key) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
+  const index = lowerBound(keys, key);
+  return keys[index] === key ? index : -1;
 }
 
 function isWithin(key: string, bounds: KeyBounds): boolean {

@@ -297,7 +297,7 @@ function comparePositions(left: KeyPosition, right: KeyPosition): number {
 }
 
 /** The first index whose key is not less than `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
+export function lowerBound(keys: readonly string[], key: string): number {
   let low = 0;
   let high = keys.length;
   while (low < high) {
@@ -312,7 +312,7 @@ function lowerBound(keys: readonly string[], key: string): number {
 }
 
 /** The first index whose key is greater than `key`. */
-function upperBound(keys: readonly string[], key: string): number {
+export function upperBound(keys: readonly string[], key: string): number {
   let low = 0;
   let high = keys.length;
   while (low < high) {
