@@ -1,11 +1,11 @@
 import {
   browserDeviceKeyVault,
+  browserStoreLayers,
   createStorageKey,
   encryptValues,
   fetchTransport,
   openIndexedDbStore,
   openTerminalEngine,
-  pageServerState,
   type TerminalEngine,
   type TerminalStore,
   type Transport,
@@ -345,7 +345,7 @@ function createHarness(): CommitBenchHarness {
       const key = await createStorageKey();
       recorder = recordWrites(await openIndexedDbStore(TERMINAL_DATABASE));
       engine = await openTerminalEngine({
-        store: await pageServerState(encryptValues(recorder.store, key)),
+        store: await browserStoreLayers(encryptValues(recorder.store, key)),
         keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),
         writerLock: webLocksWriterLock(`mostrador-terminal:${TERMINAL_DATABASE}`),
         transport: link.transport,

@@ -49,7 +49,7 @@ export {
 } from './storage';
 export { createMemoryStore } from './storage/memory-store';
 export type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from './storage/terminal-store';
-export { LOCAL_STORE_FORMAT_VERSION, pageServerState, storeKeys } from './store-layout';
+export { browserStoreLayers, LOCAL_STORE_FORMAT_VERSION, pageServerState, storeKeys } from './store-layout';
 export { BACKOFF_DEFAULT, type BackoffPolicy, backoffDelayMs } from './sync/backoff';
 export type { ConnectivityState } from './sync/connectivity';
 export type { SyncCycleResult } from './sync/sync-cycle';

@@ -1,3 +1,4 @@
+import { journalWrites } from './storage/journaled-store';
 import { openPagedStore } from './storage/paged-store';
 import type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from './storage/terminal-store';
 
@@ -6,6 +7,11 @@ import type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from
  * read at a glance and no two modules invent overlapping prefixes.
  *
  * Format history (LOCAL_STORE_FORMAT_VERSION):
+ * - 3 (2026-11): in the browser, small writes (a sale, a shift movement, a pull of a few changes)
+ *   are kept as journal records under `~journal/` until a checkpoint moves them into their keys
+ *   (storage/journaled-store.ts, through browserStoreLayers); the keys are unchanged. A build of
+ *   format 2 would read the keys without the records, so it must not open it; the format marker
+ *   itself is always written through to its key, where such a build looks.
  * - 2 (2026-11): in the browser, server state (`state/`, `index/`) is kept in sealed pages of up
  *   to 128 records (storage/paged-store.ts, through pageServerState); the keys are unchanged. A
  *   store of format 1 is moved into pages when it is opened; a build of format 1 must not open it.
@@ -19,7 +25,7 @@ import type { JsonValue, ReadTransaction, TerminalStore, WriteTransaction } from
  * - Server state (`state/`, `index/`, `pull/`): a cache of the change feed; reloading replaces it.
  * - Terminal-local settings and bookkeeping (`auth/`, `session`, `settings`, `connectivity`, `sync/`).
  */
-export const LOCAL_STORE_FORMAT_VERSION = 2;
+export const LOCAL_STORE_FORMAT_VERSION = 3;
 
 /** Sequence numbers are zero-padded so that key order is sequence order. */
 const SEQUENCE_DIGITS = 12;
@@ -84,6 +90,14 @@ export const SERVER_STATE_PREFIXES = [storeKeys.statePrefix, storeKeys.indexPref
  */
 export function pageServerState(store: TerminalStore): Promise<TerminalStore> {
   return openPagedStore(store, { prefixes: SERVER_STATE_PREFIXES });
+}
+
+/**
+ * The layers the browser terminal keeps over its encrypted IndexedDB: small writes journaled, one
+ * sealed record and a head a sale instead of eleven values, and server state in pages.
+ */
+export function browserStoreLayers(encrypted: TerminalStore): Promise<TerminalStore> {
+  return pageServerState(journalWrites(encrypted, { writeThroughKeys: [storeKeys.format] }));
 }
 
 /** Reads a value this module's writers stored; the layout above is the only writer, so a cast suffices. */

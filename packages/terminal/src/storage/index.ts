@@ -7,6 +7,7 @@ export {
   openIndexedDbStore,
   requestPersistentStorage,
 } from './indexeddb-store';
+export { JOURNAL_NAMESPACE, journalWrites } from './journaled-store';
 export { createMemoryStore } from './memory-store';
 export type {
   JsonValue,

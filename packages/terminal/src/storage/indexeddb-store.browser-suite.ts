@@ -8,6 +8,7 @@ import {
   openIndexedDbStore,
   requestPersistentStorage,
 } from './indexeddb-store';
+import { journalWrites } from './journaled-store';
 import { openPagedStore } from './paged-store';
 import type { TerminalStore } from './terminal-store';
 import { expectStoreError, runTerminalStoreContract } from './terminal-store.contract';
@@ -60,16 +61,22 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
     },
   );
 
-  // As the web POS keeps server state: pages of records, sealed, over IndexedDB. The prefixes put
-  // some of the contract's keys in pages and leave the rest one value each.
+  // As the web POS keeps its store (browserStoreLayers): small writes journaled, server state in
+  // pages of records, sealed, over IndexedDB. The prefixes put some of the contract's keys in pages
+  // and leave the rest one value each; the journal checkpoints every fourth write, so the contract
+  // runs over records in force and over checkpointed keys alike.
   const openPaged = async (name: string) =>
-    openPagedStore(await openEncrypted(name, await sharedStorageKey()), {
-      prefixes: ['item/', 's/', 'sale/', 'u/', 'large/', 'value/'],
-    });
+    openPagedStore(
+      journalWrites(await openEncrypted(name, await sharedStorageKey()), {
+        idleCheckpointMs: null,
+        recordsMax: 3,
+      }),
+      { prefixes: ['item/', 's/', 'sale/', 'u/', 'large/', 'value/'] },
+    );
   const pagedNames = new WeakMap<TerminalStore, string>();
   runTerminalStoreContract(
     runner,
-    'paged encrypted IndexedDB store',
+    'paged, journaled, encrypted IndexedDB store',
     async () => {
       const name = freshDatabaseName();
       const store = await openPaged(name);

@@ -7,6 +7,7 @@ import {
   prefixUpperBound,
   type ScanRange,
   scanKeyBounds,
+  scanVisible,
   toScanRange,
 } from './scan-range';
 import { lowerBound, upperBound } from './sorted-key-list';
@@ -692,28 +693,12 @@ async function scanBothParts(
 }
 
 /** The scan's keys below that are neither paged nor the layer's own, up to its limit. */
-async function scanPlain(
+function scanPlain(
   range: ScanRange,
   layout: PagedLayout,
   inner: ReadTransaction,
 ): Promise<[string, JsonValue][]> {
-  const hidden = (key: string) => key.startsWith(PAGES_NAMESPACE) || layout.isPaged(key);
-  const found: [string, JsonValue][] = [];
-  let startAfter = range.startAfter;
-  for (;;) {
-    const wanted = range.limit === null ? undefined : range.limit - found.length;
-    const entries = await inner.scan({
-      prefix: range.prefix,
-      reverse: range.reverse,
-      ...(startAfter === null ? {} : { startAfter }),
-      ...(wanted === undefined ? {} : { limit: wanted }),
-    });
-    for (const entry of entries) if (!hidden(entry[0])) found.push(entry);
-    if (wanted === undefined || entries.length < wanted || found.length >= (range.limit as number)) {
-      return found;
-    }
-    startAfter = (entries.at(-1) as [string, JsonValue])[0];
-  }
+  return scanVisible(inner, range, (key) => key.startsWith(PAGES_NAMESPACE) || layout.isPaged(key));
 }
 
 async function countBothParts(

@@ -1,4 +1,4 @@
-import type { ScanOptions } from './terminal-store';
+import type { JsonValue, ReadTransaction, ScanOptions } from './terminal-store';
 import { TerminalStoreError } from './terminal-store-error';
 
 /**
@@ -118,4 +118,31 @@ export function compareKeys(left: string, right: string): number {
     return 0;
   }
   return left < right ? -1 : 1;
+}
+
+/**
+ * A scan of the store below a layer, without the keys the layer hides from its callers (its own,
+ * or those it keeps elsewhere), still filling the scan's limit: it reads on past hidden keys.
+ */
+export async function scanVisible(
+  inner: ReadTransaction,
+  range: ScanRange,
+  hidden: (key: string) => boolean,
+): Promise<[string, JsonValue][]> {
+  const found: [string, JsonValue][] = [];
+  let startAfter = range.startAfter;
+  for (;;) {
+    const wanted = range.limit === null ? undefined : range.limit - found.length;
+    const entries = await inner.scan({
+      prefix: range.prefix,
+      reverse: range.reverse,
+      ...(startAfter === null ? {} : { startAfter }),
+      ...(wanted === undefined ? {} : { limit: wanted }),
+    });
+    for (const entry of entries) if (!hidden(entry[0])) found.push(entry);
+    if (wanted === undefined || entries.length < wanted || found.length >= (range.limit as number)) {
+      return found;
+    }
+    startAfter = (entries.at(-1) as [string, JsonValue])[0];
+  }
 }

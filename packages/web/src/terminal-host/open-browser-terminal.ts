@@ -1,9 +1,9 @@
 import {
   browserDeviceKeyVault,
+  browserStoreLayers,
   encryptValues,
   openIndexedDbStore,
   openTerminalEngine,
-  pageServerState,
   type TerminalEngine,
   type TerminalStore,
   webLocksWriterLock,
@@ -28,7 +28,7 @@ export interface BrowserTerminal {
  */
 export async function openBrowserTerminal(): Promise<BrowserTerminal> {
   const key = await loadOrCreateStorageKey(STORAGE_KEY_DATABASE);
-  const store = await pageServerState(encryptValues(await openIndexedDbStore(TERMINAL_DATABASE), key));
+  const store = await browserStoreLayers(encryptValues(await openIndexedDbStore(TERMINAL_DATABASE), key));
   const engine = await openTerminalEngine({
     store,
     keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),

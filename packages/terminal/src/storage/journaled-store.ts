@@ -1,0 +1,393 @@
+import { type FinishableReadTransaction, runBufferedWork } from './buffered-write-transaction';
+import { checkJsonValue, copyJsonValue } from './json-value';
+import {
+  assertStoreKey,
+  compareKeys,
+  isKeyInScanRange,
+  type ScanRange,
+  scanKeyBounds,
+  scanVisible,
+  toScanRange,
+} from './scan-range';
+import type {
+  JsonValue,
+  ReadTransaction,
+  ScanOptions,
+  TerminalStore,
+  WriteTransaction,
+} from './terminal-store';
+import { TerminalStoreError } from './terminal-store-error';
+
+/**
+ * Writes each small transaction as one journal record: a store that pays per value (the browser's,
+ * where every value is sealed with its own WebCrypto call and put with its own IndexedDB request)
+ * pays for two values a write, the record and a small head, however many keys the write changes.
+ * A sale changes eleven keys (its fact, the chain head, the folio counter, the local sale and its
+ * folio entry, the stock guard's entry and five totals); journaled, it puts two values.
+ *
+ * It is a layer like encryptValues: the same contract (terminal-store.contract.ts) holds above it.
+ * Below it:
+ * - `~journal/head`: { v: 1, first, next }: the records first … next − 1 are in force.
+ * - `~journal/record/<n>` (n in base 36, 8 digits, so keys sort as numbers): { p: [[key, value]…],
+ *   d: [key…] }, the puts and deletes of one committed write.
+ * - every other key as it was before the records in force.
+ *
+ * A reader sees the store below with the records in force applied in order. Each instance keeps
+ * those records applied in memory (the overlay) and checks, in every transaction, that the head
+ * still names the records it holds (another tab may have written); if not, it reads them again.
+ * The head is read through the store below, whose own cache answers it without a request while
+ * nobody else commits.
+ *
+ * A checkpoint moves the records into their keys: one write of the store below puts and deletes
+ * what the overlay says, deletes the records and moves `first` up, all in one transaction, so a
+ * crash leaves either the records or their effect, never half. It runs when the store has been
+ * idle for a moment, inside any write that would make the journal too long or too large (a bulk
+ * load is never journaled), and inside a write that changes one of `writeThroughKeys` (the local
+ * format marker, which older builds read from the store below without knowing this layer).
+ */
+export const JOURNAL_LAYOUT_VERSION = 1;
+export const JOURNAL_NAMESPACE = '~journal/';
+const HEAD_KEY = `${JOURNAL_NAMESPACE}head`;
+const RECORD_PREFIX = `${JOURNAL_NAMESPACE}record/`;
+const recordKey = (sequence: number) => `${RECORD_PREFIX}${sequence.toString(36).padStart(8, '0')}`;
+
+/** Records in force before a write checkpoints instead of adding one more. */
+export const JOURNAL_RECORDS_MAX = 256;
+/** Bytes (as JSON text) of the overlay before a write checkpoints instead of adding to it. */
+export const JOURNAL_BYTES_MAX = 4 * 1024 * 1024;
+/** Keys and bytes one write may change and still be journaled; a larger write goes below at once. */
+const RECORD_KEYS_MAX = 256;
+const RECORD_BYTES_MAX = 512 * 1024;
+/** How long the store must be left alone before the records in force are checkpointed. */
+export const JOURNAL_IDLE_CHECKPOINT_MS = 1_000;
+
+export interface JournaledStoreOptions {
+  /** Keys whose writes reach the store below in the same transaction (with a checkpoint). */
+  readonly writeThroughKeys?: readonly string[];
+  /** Milliseconds of no writes before a checkpoint; null: only the size limits checkpoint. */
+  readonly idleCheckpointMs?: number | null;
+  /** Records in force before a write checkpoints (JOURNAL_RECORDS_MAX; smaller in tests). */
+  readonly recordsMax?: number;
+}
+
+/** What the overlay holds for a key the records in force delete. */
+const DELETED = Symbol('deleted');
+
+/** The records in force, applied: each changed key's latest value, or DELETED. */
+type JournalState = {
+  readonly first: number;
+  readonly next: number;
+  readonly overlay: ReadonlyMap<string, JsonValue | typeof DELETED>;
+  readonly bytes: number;
+};
+
+const EMPTY_STATE: JournalState = { first: 1, next: 1, overlay: new Map(), bytes: 0 };
+
+export function journalWrites(inner: TerminalStore, options: JournaledStoreOptions = {}): TerminalStore {
+  return new JournaledStore(inner, options);
+}
+
+class JournaledStore implements TerminalStore {
+  /** The records in force as this instance last read or committed them. */
+  private known: JournalState | undefined;
+  private readonly writeThroughKeys: ReadonlySet<string>;
+  private readonly idleCheckpointMs: number | null;
+  private readonly recordsMax: number;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly inner: TerminalStore,
+    options: JournaledStoreOptions,
+  ) {
+    this.writeThroughKeys = new Set(options.writeThroughKeys ?? []);
+    this.idleCheckpointMs =
+      options.idleCheckpointMs === undefined ? JOURNAL_IDLE_CHECKPOINT_MS : options.idleCheckpointMs;
+    this.recordsMax = options.recordsMax ?? JOURNAL_RECORDS_MAX;
+  }
+
+  read<T>(work: (transaction: ReadTransaction) => Promise<T>): Promise<T> {
+    return this.inner.read(async (transaction) => {
+      const state = await this.current(transaction);
+      const view = new OverlayReadTransaction(transaction, state.overlay);
+      try {
+        return await work(view);
+      } finally {
+        view.finish();
+      }
+    });
+  }
+
+  async write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    const { result, state } = await this.inner.write(async (transaction) => {
+      const before = await this.current(transaction);
+      const view = new OverlayReadTransaction(transaction, before.overlay);
+      const { result, changes } = await runBufferedWork(view, (buffered) => work(callerWrites(buffered)));
+      if (changes.puts.length === 0 && changes.deletes.length === 0) return { result, state: before };
+      const record: JsonValue = { p: changes.puts as unknown as JsonValue[], d: [...changes.deletes] };
+      const recordBytes = checkJsonValue(record);
+      const after = applyRecord(before, changes, recordBytes);
+      const journaled =
+        changes.puts.length + changes.deletes.length <= RECORD_KEYS_MAX &&
+        recordBytes <= RECORD_BYTES_MAX &&
+        after.next - after.first <= this.recordsMax &&
+        after.bytes <= JOURNAL_BYTES_MAX &&
+        !changes.puts.some(([key]) => this.writeThroughKeys.has(key)) &&
+        !changes.deletes.some((key) => this.writeThroughKeys.has(key));
+      if (!journaled) return { result, state: await checkpoint(transaction, after) };
+      await transaction.put(recordKey(before.next), record);
+      await transaction.put(HEAD_KEY, encodeHead(after));
+      return { result, state: after };
+    });
+    // Only now is the write durable: the overlay it made is the one in force.
+    this.known = state;
+    this.scheduleCheckpoint(state);
+    return result;
+  }
+
+  usage() {
+    return this.inner.usage();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    await this.inner.close();
+  }
+
+  /** Moves the records in force into their keys now; resolves with how many there were. */
+  async checkpoint(): Promise<number> {
+    const { moved, state } = await this.inner.write(async (transaction) => {
+      const current = await this.current(transaction);
+      const moved = current.next - current.first;
+      return { moved, state: moved === 0 ? current : await checkpoint(transaction, current) };
+    });
+    this.known = state;
+    return moved;
+  }
+
+  /** The records in force in this transaction's view of the store below. */
+  private async current(transaction: ReadTransaction): Promise<JournalState> {
+    const head = decodeHead(await transaction.get(HEAD_KEY));
+    const known = this.known;
+    if (known !== undefined && known.first === head.first && known.next === head.next) return known;
+    const records = await transaction.scan({ prefix: RECORD_PREFIX });
+    let state: JournalState = { ...EMPTY_STATE, first: head.first, next: head.first };
+    for (const [key, stored] of records) {
+      if (key !== recordKey(state.next)) {
+        throw corrupt(`journal record ${key} is not the one expected (${recordKey(state.next)})`);
+      }
+      const changes = decodeRecord(key, stored);
+      state = applyRecord(state, changes, checkJsonValue(stored));
+    }
+    if (state.next !== head.next) {
+      throw corrupt(
+        `the journal holds records ${head.first} to ${state.next - 1}, its head says up to ${head.next - 1}`,
+      );
+    }
+    this.known = state;
+    return state;
+  }
+
+  private scheduleCheckpoint(state: JournalState): void {
+    clearTimeout(this.idleTimer);
+    if (this.idleCheckpointMs === null || state.next === state.first || this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      // A failed checkpoint leaves the records in force; the next write or idle moment tries again.
+      this.checkpoint().catch(() => undefined);
+    }, this.idleCheckpointMs);
+    // In Node, a pending checkpoint must not keep the process alive.
+    (this.idleTimer as { unref?: () => void }).unref?.();
+  }
+}
+
+/** Writes the overlay into its keys, deletes the records and empties the journal, in `transaction`. */
+async function checkpoint(transaction: WriteTransaction, state: JournalState): Promise<JournalState> {
+  for (const [key, value] of state.overlay) {
+    if (value === DELETED) await transaction.delete(key);
+    else await transaction.put(key, value);
+  }
+  for (let sequence = state.first; sequence < state.next; sequence += 1) {
+    await transaction.delete(recordKey(sequence));
+  }
+  const emptied: JournalState = { first: state.next, next: state.next, overlay: new Map(), bytes: 0 };
+  await transaction.put(HEAD_KEY, encodeHead(emptied));
+  return emptied;
+}
+
+type RecordChanges = {
+  readonly puts: readonly (readonly [string, JsonValue])[];
+  readonly deletes: readonly string[];
+};
+
+/** The state with one more record in force. The overlay is copied: states are never changed. */
+function applyRecord(state: JournalState, changes: RecordChanges, recordBytes: number): JournalState {
+  const overlay = new Map(state.overlay);
+  for (const key of changes.deletes) overlay.set(key, DELETED);
+  for (const [key, value] of changes.puts) overlay.set(key, value);
+  return { first: state.first, next: state.next + 1, overlay, bytes: state.bytes + recordBytes };
+}
+
+function encodeHead(state: JournalState): JsonValue {
+  return { v: JOURNAL_LAYOUT_VERSION, first: state.first, next: state.next };
+}
+
+function decodeHead(stored: JsonValue | undefined): { first: number; next: number } {
+  if (stored === undefined) return { first: 1, next: 1 };
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    if (typeof stored.v === 'number' && stored.v > JOURNAL_LAYOUT_VERSION) {
+      throw new TerminalStoreError(
+        'FORMAT_UNSUPPORTED',
+        `the store's journal is layout ${stored.v}; this build reads up to ${JOURNAL_LAYOUT_VERSION}`,
+      );
+    }
+    const { first, next } = stored;
+    if (
+      typeof first === 'number' &&
+      typeof next === 'number' &&
+      Number.isSafeInteger(first) &&
+      Number.isSafeInteger(next) &&
+      first >= 1 &&
+      next >= first
+    ) {
+      return { first, next };
+    }
+  }
+  throw corrupt('its journal head is malformed');
+}
+
+function decodeRecord(key: string, stored: JsonValue): RecordChanges {
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    const { p, d } = stored;
+    if (
+      Array.isArray(p) &&
+      Array.isArray(d) &&
+      p.every(
+        (put) => Array.isArray(put) && put.length === 2 && typeof put[0] === 'string' && put[1] !== undefined,
+      ) &&
+      d.every((deleted) => typeof deleted === 'string')
+    ) {
+      return { puts: p as [string, JsonValue][], deletes: d as string[] };
+    }
+  }
+  throw corrupt(`journal record ${key} is malformed`);
+}
+
+function corrupt(problem: string): TerminalStoreError {
+  return new TerminalStoreError('STORE_FAILED', `the store is damaged: ${problem}`);
+}
+
+/**
+ * The committed state as the journal's readers see it: the store below with the records in force
+ * applied, and without the journal's own keys, which callers may neither read nor write.
+ */
+class OverlayReadTransaction implements FinishableReadTransaction {
+  private finished = false;
+
+  constructor(
+    private readonly inner: ReadTransaction,
+    private readonly overlay: ReadonlyMap<string, JsonValue | typeof DELETED>,
+  ) {}
+
+  async get(key: string): Promise<JsonValue | undefined> {
+    this.assertOpen();
+    assertCallerKey(key);
+    const journaled = this.overlay.get(key);
+    if (journaled === undefined) return this.inner.get(key);
+    return journaled === DELETED ? undefined : copyJsonValue(journaled).value;
+  }
+
+  async has(key: string): Promise<boolean> {
+    this.assertOpen();
+    assertCallerKey(key);
+    const journaled = this.overlay.get(key);
+    if (journaled === undefined) return this.inner.has(key);
+    return journaled !== DELETED;
+  }
+
+  async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
+    this.assertOpen();
+    const range = toScanRange(options);
+    if (scanKeyBounds(range) === 'empty' || range.limit === 0 || range.prefix.startsWith(JOURNAL_NAMESPACE)) {
+      return [];
+    }
+    const journaled = journaledInRange(this.overlay, range);
+    // Each journaled key hides at most one key below, so this many more fill the limit.
+    const belowLimit = range.limit === null ? null : range.limit + journaled.length;
+    const below = await scanVisible(this.inner, { ...range, limit: belowLimit }, (key) =>
+      key.startsWith(JOURNAL_NAMESPACE),
+    );
+    if (journaled.length === 0) return below;
+    const merged = below.filter(([key]) => !this.overlay.has(key));
+    for (const [key, value] of journaled)
+      if (value !== DELETED) merged.push([key, copyJsonValue(value).value]);
+    merged.sort(([left], [right]) => (range.reverse ? compareKeys(right, left) : compareKeys(left, right)));
+    return range.limit === null ? merged : merged.slice(0, range.limit);
+  }
+
+  async count(prefix: string): Promise<number> {
+    this.assertOpen();
+    assertStoreKey(prefix);
+    if (prefix.startsWith(JOURNAL_NAMESPACE)) return 0;
+    const journaled = [...this.overlay].filter(([key]) => key.startsWith(prefix));
+    const [all, own, below] = await Promise.all([
+      this.inner.count(prefix),
+      JOURNAL_NAMESPACE.startsWith(prefix) ? this.inner.count(JOURNAL_NAMESPACE) : 0,
+      Promise.all(journaled.map(([key]) => this.inner.has(key))),
+    ]);
+    let count = all - own;
+    journaled.forEach(([, value], index) => {
+      const existedBelow = below[index] === true;
+      if (value === DELETED && existedBelow) count -= 1;
+      else if (value !== DELETED && !existedBelow) count += 1;
+    });
+    return count;
+  }
+
+  finish(): void {
+    this.finished = true;
+  }
+
+  private assertOpen(): void {
+    if (this.finished) {
+      throw new TerminalStoreError(
+        'TRANSACTION_FINISHED',
+        'this transaction was used after its work finished',
+      );
+    }
+  }
+}
+
+/** The write transaction a caller gets: the journal's own keys are refused to it. */
+function callerWrites(inner: WriteTransaction): WriteTransaction {
+  return {
+    get: (key) => inner.get(key),
+    has: (key) => inner.has(key),
+    scan: (options) => inner.scan(options),
+    count: (prefix) => inner.count(prefix),
+    put: async (key, value) => {
+      assertCallerKey(key);
+      return inner.put(key, value);
+    },
+    delete: async (key) => {
+      assertCallerKey(key);
+      return inner.delete(key);
+    },
+  };
+}
+
+function journaledInRange(
+  overlay: ReadonlyMap<string, JsonValue | typeof DELETED>,
+  range: ScanRange,
+): [string, JsonValue | typeof DELETED][] {
+  const found: [string, JsonValue | typeof DELETED][] = [];
+  for (const entry of overlay) if (isKeyInScanRange(entry[0], range)) found.push(entry);
+  return found;
+}
+
+function assertCallerKey(key: unknown): asserts key is string {
+  assertStoreKey(key);
+  if (key.startsWith(JOURNAL_NAMESPACE)) {
+    throw new TerminalStoreError('KEY_INVALID', `keys under ${JOURNAL_NAMESPACE} belong to the journal`);
+  }
+}
