@@ -1,5 +1,11 @@
 import { copyJsonValue } from './json-value';
-import { assertStoreKey, compareKeys, isKeyInScanRange, toScanRange } from './scan-range';
+import {
+  assertStoreKey,
+  countWithChanges,
+  isKeyInScanRange,
+  scanWithChanges,
+  toScanRange,
+} from './scan-range';
 import type { JsonValue, ReadTransaction, ScanOptions, WriteTransaction } from './terminal-store';
 import { TerminalStoreError } from './terminal-store-error';
 
@@ -55,44 +61,30 @@ export class BufferedWriteTransaction implements WriteTransaction {
   async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
     this.assertOpen();
     const range = toScanRange(options);
-    const pendingInRange = [...this.pending].filter(([key]) => isKeyInScanRange(key, range));
-    if (pendingInRange.length === 0) {
-      return this.committed.scan(options);
+    const changed: [string, JsonValue | undefined][] = [];
+    for (const [key, change] of this.pending) {
+      if (!isKeyInScanRange(key, range)) continue;
+      changed.push([key, change === 'deleted' ? undefined : copyJsonValue(change.value).value]);
     }
-    // Each pending key can hide at most one committed entry, so reading that many more committed
-    // entries than the limit is enough to fill the limit after the merge.
-    const committedLimit = range.limit === null ? undefined : range.limit + pendingInRange.length;
-    const committedEntries = await this.committed.scan({ ...options, limit: committedLimit });
-    this.assertOpen();
-    const pendingKeys = new Set(pendingInRange.map(([key]) => key));
-    const merged = committedEntries.filter(([key]) => !pendingKeys.has(key));
-    for (const [key, change] of pendingInRange) {
-      if (change !== 'deleted') {
-        merged.push([key, copyJsonValue(change.value).value]);
-      }
-    }
-    merged.sort(([left], [right]) => (range.reverse ? compareKeys(right, left) : compareKeys(left, right)));
-    return range.limit === null ? merged : merged.slice(0, range.limit);
+    return scanWithChanges(changed, range.limit, range.reverse, async (limit) => {
+      const entries = await this.committed.scan({ ...options, ...(limit === null ? {} : { limit }) });
+      this.assertOpen();
+      return entries;
+    });
   }
 
   async count(prefix: string): Promise<number> {
     this.assertOpen();
     assertStoreKey(prefix);
-    const pendingWithPrefix = [...this.pending].filter(([key]) => key.startsWith(prefix));
-    const [committedCount, committedHas] = await Promise.all([
-      this.committed.count(prefix),
-      Promise.all(pendingWithPrefix.map(([key]) => this.committed.has(key))),
-    ]);
+    const changed: [string, boolean][] = [];
+    for (const [key, change] of this.pending)
+      if (key.startsWith(prefix)) changed.push([key, change !== 'deleted']);
+    const count = await countWithChanges(
+      changed,
+      () => this.committed.count(prefix),
+      (key) => this.committed.has(key),
+    );
     this.assertOpen();
-    let count = committedCount;
-    pendingWithPrefix.forEach(([, change], index) => {
-      const isCommitted = committedHas[index] === true;
-      if (change === 'deleted' && isCommitted) {
-        count -= 1;
-      } else if (change !== 'deleted' && !isCommitted) {
-        count += 1;
-      }
-    });
     return count;
   }
 

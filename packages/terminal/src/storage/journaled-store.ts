@@ -2,11 +2,11 @@ import { type FinishableReadTransaction, runBufferedWork } from './buffered-writ
 import { checkJsonValue, copyJsonValue } from './json-value';
 import {
   assertStoreKey,
-  compareKeys,
+  countWithChanges,
   isKeyInScanRange,
-  type ScanRange,
   scanKeyBounds,
   scanVisible,
+  scanWithChanges,
   toScanRange,
 } from './scan-range';
 import type {
@@ -311,37 +311,34 @@ class OverlayReadTransaction implements FinishableReadTransaction {
     if (scanKeyBounds(range) === 'empty' || range.limit === 0 || range.prefix.startsWith(JOURNAL_NAMESPACE)) {
       return [];
     }
-    const journaled = journaledInRange(this.overlay, range);
-    // Each journaled key hides at most one key below, so this many more fill the limit.
-    const belowLimit = range.limit === null ? null : range.limit + journaled.length;
-    const below = await scanVisible(this.inner, { ...range, limit: belowLimit }, (key) =>
-      key.startsWith(JOURNAL_NAMESPACE),
+    const changed: [string, JsonValue | undefined][] = [];
+    for (const [key, value] of this.overlay) {
+      if (!isKeyInScanRange(key, range)) continue;
+      changed.push([key, value === DELETED ? undefined : copyJsonValue(value).value]);
+    }
+    return scanWithChanges(changed, range.limit, range.reverse, (limit) =>
+      scanVisible(this.inner, { ...range, limit }, (key) => key.startsWith(JOURNAL_NAMESPACE)),
     );
-    if (journaled.length === 0) return below;
-    const merged = below.filter(([key]) => !this.overlay.has(key));
-    for (const [key, value] of journaled)
-      if (value !== DELETED) merged.push([key, copyJsonValue(value).value]);
-    merged.sort(([left], [right]) => (range.reverse ? compareKeys(right, left) : compareKeys(left, right)));
-    return range.limit === null ? merged : merged.slice(0, range.limit);
   }
 
   async count(prefix: string): Promise<number> {
     this.assertOpen();
     assertStoreKey(prefix);
     if (prefix.startsWith(JOURNAL_NAMESPACE)) return 0;
-    const journaled = [...this.overlay].filter(([key]) => key.startsWith(prefix));
-    const [all, own, below] = await Promise.all([
-      this.inner.count(prefix),
-      JOURNAL_NAMESPACE.startsWith(prefix) ? this.inner.count(JOURNAL_NAMESPACE) : 0,
-      Promise.all(journaled.map(([key]) => this.inner.has(key))),
-    ]);
-    let count = all - own;
-    journaled.forEach(([, value], index) => {
-      const existedBelow = below[index] === true;
-      if (value === DELETED && existedBelow) count -= 1;
-      else if (value !== DELETED && !existedBelow) count += 1;
-    });
-    return count;
+    const changed: [string, boolean][] = [];
+    for (const [key, value] of this.overlay)
+      if (key.startsWith(prefix)) changed.push([key, value !== DELETED]);
+    return countWithChanges(
+      changed,
+      async () => {
+        const [all, own] = await Promise.all([
+          this.inner.count(prefix),
+          JOURNAL_NAMESPACE.startsWith(prefix) ? this.inner.count(JOURNAL_NAMESPACE) : 0,
+        ]);
+        return all - own;
+      },
+      (key) => this.inner.has(key),
+    );
   }
 
   finish(): void {
@@ -374,15 +371,6 @@ function callerWrites(inner: WriteTransaction): WriteTransaction {
       return inner.delete(key);
     },
   };
-}
-
-function journaledInRange(
-  overlay: ReadonlyMap<string, JsonValue | typeof DELETED>,
-  range: ScanRange,
-): [string, JsonValue | typeof DELETED][] {
-  const found: [string, JsonValue | typeof DELETED][] = [];
-  for (const entry of overlay) if (isKeyInScanRange(entry[0], range)) found.push(entry);
-  return found;
 }
 
 function assertCallerKey(key: unknown): asserts key is string {

@@ -3,11 +3,13 @@ import { checkJsonValue } from './json-value';
 import {
   assertStoreKey,
   compareKeys,
+  countWithChanges,
   type KeyBounds,
   prefixUpperBound,
   type ScanRange,
   scanKeyBounds,
   scanVisible,
+  scanWithChanges,
   toScanRange,
 } from './scan-range';
 import { lowerBound, upperBound } from './sorted-key-list';
@@ -409,38 +411,28 @@ class PagedWriteTransaction implements WriteTransaction {
   async scan(options: ScanOptions): Promise<[string, JsonValue][]> {
     this.assertOpen();
     const range = toScanRange(options);
-    return scanBothParts(range, this.layout, this.inner, async (bounds, limit) => {
-      const changed = [...this.changes].filter(([key]) => isWithin(key, bounds));
-      // Each change hides at most one committed record, so this many more fill the limit.
-      const committed = await this.view.scan(
-        bounds,
-        range.reverse,
-        limit === null ? null : limit + changed.length,
+    return scanBothParts(range, this.layout, this.inner, (bounds, limit) => {
+      const changed: [string, string | undefined][] = [];
+      for (const [key, text] of this.changes)
+        if (isWithin(key, bounds)) changed.push([key, text ?? undefined]);
+      return scanWithChanges(changed, limit, range.reverse, (belowLimit) =>
+        this.view.scan(bounds, range.reverse, belowLimit),
       );
-      const merged = committed.filter(([key]) => !this.changes.has(key));
-      for (const [key, text] of changed) if (text !== null) merged.push([key, text]);
-      merged.sort(([left], [right]) => (range.reverse ? compareKeys(right, left) : compareKeys(left, right)));
-      return limit === null ? merged : merged.slice(0, limit);
     });
   }
 
   async count(prefix: string): Promise<number> {
     this.assertOpen();
     assertStoreKey(prefix);
-    return countBothParts(prefix, this.layout, this.inner, async (lower, upper) => {
+    return countBothParts(prefix, this.layout, this.inner, (lower, upper) => {
       const bounds: KeyBounds = { lower, lowerOpen: false, upper, upperOpen: true };
-      const changed = [...this.changes].filter(([key]) => isWithin(key, bounds));
-      const [committedCount, committedTexts] = await Promise.all([
-        this.view.count(lower, upper),
-        Promise.all(changed.map(([key]) => this.view.text(key))),
-      ]);
-      let count = committedCount;
-      changed.forEach(([, text], index) => {
-        const wasCommitted = committedTexts[index] !== undefined;
-        if (text === null && wasCommitted) count -= 1;
-        else if (text !== null && !wasCommitted) count += 1;
-      });
-      return count;
+      const changed: [string, boolean][] = [];
+      for (const [key, text] of this.changes) if (isWithin(key, bounds)) changed.push([key, text !== null]);
+      return countWithChanges(
+        changed,
+        () => this.view.count(lower, upper),
+        async (key) => (await this.view.text(key)) !== undefined,
+      );
     });
   }
 

@@ -146,3 +146,46 @@ export async function scanVisible(
     startAfter = (entries.at(-1) as [string, JsonValue])[0];
   }
 }
+
+/**
+ * A scan of the state below with changes laid over it (a write's buffered changes, a journal's
+ * records in force): `changed` holds the changes that fall in the scan, each a value or undefined
+ * for a delete. Each change hides at most one entry below, so reading that many more than the
+ * limit below is enough to fill the limit after the merge.
+ */
+export async function scanWithChanges<T>(
+  changed: readonly (readonly [string, T | undefined])[],
+  limit: number | null,
+  reverse: boolean,
+  scanBelow: (limit: number | null) => Promise<[string, T][]>,
+): Promise<[string, T][]> {
+  const below = await scanBelow(limit === null ? null : limit + changed.length);
+  if (changed.length === 0) return below;
+  const changedKeys = new Set(changed.map(([key]) => key));
+  const merged = below.filter(([key]) => !changedKeys.has(key));
+  for (const [key, value] of changed) if (value !== undefined) merged.push([key, value]);
+  merged.sort(([left], [right]) => (reverse ? compareKeys(right, left) : compareKeys(left, right)));
+  return limit === null ? merged : merged.slice(0, limit);
+}
+
+/**
+ * A count of the keys below with changes laid over it: `changed` holds the changes under the
+ * counted prefix, each a put (true) or a delete (false); whether each key exists below decides
+ * whether it adds or removes one.
+ */
+export async function countWithChanges(
+  changed: readonly (readonly [string, boolean])[],
+  countBelow: () => Promise<number>,
+  existsBelow: (key: string) => Promise<boolean>,
+): Promise<number> {
+  const [belowCount, existed] = await Promise.all([
+    countBelow(),
+    Promise.all(changed.map(([key]) => existsBelow(key))),
+  ]);
+  let count = belowCount;
+  changed.forEach(([, put], index) => {
+    if (!put && existed[index] === true) count -= 1;
+    else if (put && existed[index] !== true) count += 1;
+  });
+  return count;
+}
