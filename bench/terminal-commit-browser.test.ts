@@ -75,6 +75,8 @@ describe('terminal-commit-browser at a toy size', () => {
       expect(anatomy.signCalls).toBe(1);
       expect(anatomy.readwriteTransactions).toBe(1);
       expect(anatomy.readRequests).toBeGreaterThan(anatomy.readonlyTransactions);
+      expect(anatomy.timeline.at(-1)?.what).toBe('durable');
+      expect(anatomy.timeline.filter((call) => call.what.startsWith('get ')).length).toBeGreaterThan(0);
       expect(anatomy.webLocks).toBeGreaterThanOrEqual(1);
 
       expect(results.ringCartP50Ms).toBeGreaterThan(0);

@@ -172,13 +172,12 @@ export async function runTerminalCommitBrowser(
         `ringing ${options.sales} sales offline, each followed by the floor writes (${saleAnatomy.bytesWritten} B)`,
       );
       const samples = emptySalesSamples();
+      const profile = pageProfileWindow(page);
       for (let done = 0; done < options.sales; done += SALES_PER_CHUNK) {
         const count = Math.min(SALES_PER_CHUNK, options.sales - done);
-        const chunk = await call(page, 'runSales', {
-          skus,
-          count,
-          valueBytes,
-        });
+        const chunk = await profile.around(`browser-sales-${done}`, () =>
+          call(page, 'runSales', { skus, count, valueBytes }),
+        );
         samples.ringMs.push(...chunk.ringMs);
         samples.completeSaleMs.push(...chunk.completeSaleMs);
         samples.floorMs.push(...chunk.floorMs);
@@ -335,6 +334,7 @@ export function terminalCommitBrowserTable(report: BenchmarkReport<TerminalCommi
     `the guarantees alone cost ${results.guaranteesOverBareP50}× the bare floor at p50`,
     `budget p50 < 10 ms: ${results.withinBudget.p50 ? 'yes' : 'NO'}; p99 < 30 ms: ${results.withinBudget.p99 ? 'yes' : 'NO'}; ≤ 2× floor: ${results.withinBudget.floorRatio ? 'yes' : 'NO'}`,
     `one sale: ${anatomy.keysPut} keys put, ${anatomy.keysDeleted} deleted, ${anatomy.bytesWritten} B; ${anatomy.readRequests} IDB read requests in ${anatomy.readonlyTransactions} readonly + ${anatomy.readwriteTransactions} readwrite transactions; ${anatomy.webLocks} Web Lock; ${anatomy.encryptCalls} encrypt, ${anatomy.decryptCalls} decrypt, ${anatomy.signCalls} sign`,
+    `its timeline (ms): ${anatomy.timeline.map((call) => `${call.atMs.toFixed(1)} ${call.what}`).join('; ')}`,
     `ring the cart p50 ${results.ringCartP50Ms.toFixed(2)} ms; sequentially ${results.salesPerSecondSequential} sales/s`,
     `setup: seed ${results.seedSeconds} s, activation + first pull ${results.activationSeconds} s`,
   ].join('\n');

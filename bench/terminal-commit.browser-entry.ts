@@ -73,6 +73,11 @@ export type SaleAnatomy = {
   readonly readwriteTransactions: number;
   /** IndexedDB read requests (get, count, getAll…): the storage process answers them one by one. */
   readonly readRequests: number;
+  /**
+   * Every call counted here, in order, with when it was made (ms after completeSale began) and,
+   * for a read, what it asked for: where the sale's time goes between the lock and the commit.
+   */
+  readonly timeline: { readonly what: string; readonly atMs: number }[];
   /** Web Locks taken: each store read or write takes one, so tabs take turns. */
   readonly webLocks: number;
 };
@@ -166,6 +171,7 @@ interface CallCounts {
   readonly: number;
   readwrite: number;
   readRequests: number;
+  timeline: { what: string; atMs: number }[];
   webLocks: number;
 }
 
@@ -184,36 +190,52 @@ async function countPlatformCalls<T>(during: () => Promise<T>): Promise<{ result
     readonly: 0,
     readwrite: 0,
     readRequests: 0,
+    timeline: [],
     webLocks: 0,
   };
+  const startedAt = performance.now();
+  const mark = (what: string) => counts.timeline.push({ what, atMs: performance.now() - startedAt });
   const restore = [
     countCalls(SubtleCrypto.prototype, 'encrypt', () => {
       counts.encrypt += 1;
+      mark('encrypt');
     }),
     countCalls(SubtleCrypto.prototype, 'decrypt', () => {
       counts.decrypt += 1;
+      mark('decrypt');
     }),
     countCalls(SubtleCrypto.prototype, 'sign', () => {
       counts.sign += 1;
+      mark('sign');
     }),
     countCalls(IDBDatabase.prototype, 'transaction', (args) => {
       if (args[1] === 'readwrite') counts.readwrite += 1;
       else counts.readonly += 1;
+      mark(`${args[1] === 'readwrite' ? 'readwrite' : 'readonly'} transaction`);
     }),
     countCalls(LockManager.prototype, 'request', () => {
       counts.webLocks += 1;
+      mark('Web Lock');
     }),
     ...READ_REQUESTS.filter((name) => name in IDBObjectStore.prototype).map((name) =>
-      countCalls(IDBObjectStore.prototype, name, () => {
+      countCalls(IDBObjectStore.prototype, name, (args) => {
         counts.readRequests += 1;
+        mark(`${name} ${describeQuery(args[0])}`);
       }),
     ),
   ];
   try {
-    return { result: await during(), counts };
+    const result = await during();
+    mark('durable');
+    return { result, counts };
   } finally {
     for (const undo of restore) undo();
   }
+}
+
+function describeQuery(query: unknown): string {
+  if (query instanceof IDBKeyRange) return `[${String(query.lower)} … ${String(query.upper)}]`;
+  return String(query);
 }
 
 /** Wraps one method of a prototype so every call is seen first; returns what undoes it. */
@@ -404,6 +426,7 @@ function createHarness(): CommitBenchHarness {
         readonlyTransactions: counts.readonly,
         readwriteTransactions: counts.readwrite,
         readRequests: counts.readRequests,
+        timeline: counts.timeline,
         webLocks: counts.webLocks,
       };
     },
