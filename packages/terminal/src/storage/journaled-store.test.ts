@@ -156,10 +156,32 @@ describe('journaled store', () => {
     await writeSale(store, 1);
     await store.write(async (transaction) => {
       for (let index = 0; index < 1_000; index += 1) await transaction.put(`item/${index}`, { index });
+      // Over keys the records in force changed: the bulk write's own change wins.
+      await transaction.delete('chain/head');
+      await transaction.put('counter/folio', 'bulk');
     });
     expect(await physicalKeys(inner, `${JOURNAL_NAMESPACE}record/`)).toEqual([]);
     expect(await physical(inner, 'item/')).toHaveLength(1_000);
     expect(await physical(inner, 'fact/')).toEqual([['fact/1', { sale: 1, lines: [1, 2, 3, 4, 5] }]]);
+    expect(await physical(inner, 'c')).toEqual([['counter/folio', 'bulk']]);
+    expect(await store.read((transaction) => transaction.get('chain/head'))).toBeUndefined();
+    // The journal goes on from the head the bulk write left.
+    await writeSale(store, 2);
+    expect(await physicalKeys(inner, `${JOURNAL_NAMESPACE}record/`)).toHaveLength(1);
+    expect(await store.read((transaction) => transaction.get('chain/head'))).toEqual({ sequence: 2 });
+  });
+
+  it('sends a write too large for one record below at once, with few keys', async () => {
+    const inner = createMemoryStore();
+    const store = journaled(inner);
+    await writeSale(store, 1);
+    const large = 'x'.repeat(600 * 1024);
+    await store.write(async (transaction) => {
+      await transaction.put('blob', large);
+    });
+    expect(await physicalKeys(inner, `${JOURNAL_NAMESPACE}record/`)).toEqual([]);
+    expect(await physical(inner, 'blob')).toEqual([['blob', large]]);
+    expect(await physical(inner, 'chain/')).toEqual([['chain/head', { sequence: 1 }]]);
   });
 
   it('writes a write-through key below in its own transaction', async () => {

@@ -124,17 +124,18 @@ class JournaledStore implements TerminalStore {
       const view = new OverlayReadTransaction(transaction, before.overlay);
       const { result, changes } = await runBufferedWork(view, (buffered) => work(callerWrites(buffered)));
       if (changes.puts.length === 0 && changes.deletes.length === 0) return { result, state: before };
+      // A bulk write (a snapshot batch) goes below at once: it is neither measured nor kept in memory.
+      if (changes.puts.length + changes.deletes.length > RECORD_KEYS_MAX || this.writesThrough(changes)) {
+        return { result, state: await checkpoint(transaction, before, changes) };
+      }
       const record: JsonValue = { p: changes.puts as unknown as JsonValue[], d: [...changes.deletes] };
       const recordBytes = checkJsonValue(record);
+      if (recordBytes > RECORD_BYTES_MAX)
+        return { result, state: await checkpoint(transaction, before, changes) };
       const after = applyRecord(before, changes, recordBytes);
-      const journaled =
-        changes.puts.length + changes.deletes.length <= RECORD_KEYS_MAX &&
-        recordBytes <= RECORD_BYTES_MAX &&
-        after.next - after.first <= this.recordsMax &&
-        after.bytes <= JOURNAL_BYTES_MAX &&
-        !changes.puts.some(([key]) => this.writeThroughKeys.has(key)) &&
-        !changes.deletes.some((key) => this.writeThroughKeys.has(key));
-      if (!journaled) return { result, state: await checkpoint(transaction, after) };
+      if (after.next - after.first > this.recordsMax || after.bytes > JOURNAL_BYTES_MAX) {
+        return { result, state: await checkpoint(transaction, after) };
+      }
       await transaction.put(recordKey(before.next), record);
       await transaction.put(HEAD_KEY, encodeHead(after));
       return { result, state: after };
@@ -153,6 +154,14 @@ class JournaledStore implements TerminalStore {
     this.closed = true;
     clearTimeout(this.idleTimer);
     await this.inner.close();
+  }
+
+  private writesThrough(changes: RecordChanges): boolean {
+    if (this.writeThroughKeys.size === 0) return false;
+    return (
+      changes.puts.some(([key]) => this.writeThroughKeys.has(key)) ||
+      changes.deletes.some((key) => this.writeThroughKeys.has(key))
+    );
   }
 
   /** Moves the records in force into their keys now; resolves with how many there were. */
@@ -201,12 +210,21 @@ class JournaledStore implements TerminalStore {
   }
 }
 
-/** Writes the overlay into its keys, deletes the records and empties the journal, in `transaction`. */
-async function checkpoint(transaction: WriteTransaction, state: JournalState): Promise<JournalState> {
+/**
+ * Writes the overlay into its keys, then `changes` (a write too large to journal) over it, deletes
+ * the records and empties the journal, in `transaction`.
+ */
+async function checkpoint(
+  transaction: WriteTransaction,
+  state: JournalState,
+  changes: RecordChanges = NO_CHANGES,
+): Promise<JournalState> {
   for (const [key, value] of state.overlay) {
     if (value === DELETED) await transaction.delete(key);
     else await transaction.put(key, value);
   }
+  for (const key of changes.deletes) await transaction.delete(key);
+  for (const [key, value] of changes.puts) await transaction.put(key, value);
   for (let sequence = state.first; sequence < state.next; sequence += 1) {
     await transaction.delete(recordKey(sequence));
   }
@@ -219,6 +237,8 @@ type RecordChanges = {
   readonly puts: readonly (readonly [string, JsonValue])[];
   readonly deletes: readonly string[];
 };
+
+const NO_CHANGES: RecordChanges = { puts: [], deletes: [] };
 
 /** The state with one more record in force. The overlay is copied: states are never changed. */
 function applyRecord(state: JournalState, changes: RecordChanges, recordBytes: number): JournalState {
