@@ -5,6 +5,7 @@ import * as factsAndProjections from './0003-facts-and-projections';
 import * as terminalHealth from './0004-terminal-health';
 import * as deferredMovementKey from './0005-deferred-movement-key';
 import * as journalLz4 from './0006-journal-lz4';
+import * as pushTableStatistics from './0007-push-table-statistics';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-terminal-health': terminalHealth,
   '0005-deferred-movement-key': deferredMovementKey,
   '0006-journal-lz4': journalLz4,
+  '0007-push-table-statistics': pushTableStatistics,
 };
