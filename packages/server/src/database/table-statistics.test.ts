@@ -7,6 +7,8 @@ import {
   ANALYZE_SCALE_FACTOR,
   autovacuumRuns,
   createTableStatistics,
+  PUSH_TABLES,
+  WHOLE_DATABASE_EVERY_RUNS,
 } from './table-statistics';
 
 /** Pages the visibility map marks all-visible, as the last VACUUM or ANALYZE counted them: VACUUM sets them. */
@@ -50,7 +52,8 @@ describe('table statistics', () => {
   it('analyses once the facts stored since the last analysis reach the threshold, not before', async () => {
     const table = await freshProbeTable();
     try {
-      const statistics = createTableStatistics(database.system, { automatic: true });
+      // The probe stands for a table pushes write, so every automatic run covers it.
+      const statistics = createTableStatistics(database.system, { automatic: true, pushTables: [table] });
       expect(await estimatedRows(database.system, table)).toBe(-1);
 
       statistics.noteFactsStored(ANALYZE_FACTS_THRESHOLD - 1);
@@ -77,6 +80,58 @@ describe('table statistics', () => {
       expect(await estimatedRows(database.system, table)).toBe(3000);
     } finally {
       await dropProbe(table);
+    }
+  });
+
+  it('covers the whole database in the first automatic run and every eighth, else only the tables pushes write', async () => {
+    const written = await freshProbeTable();
+    const other = await freshProbeTable();
+    try {
+      const statistics = createTableStatistics(database.system, { automatic: true, pushTables: [written] });
+      const runOnce = async () => {
+        const journal = Math.max(0, await estimatedRows(database.system, 'facts'));
+        statistics.noteFactsStored(ANALYZE_FACTS_THRESHOLD + Math.ceil(ANALYZE_SCALE_FACTOR * journal));
+        await statistics.settle();
+      };
+      await runOnce();
+      expect(await estimatedRows(database.system, written)).toBe(2000);
+      expect(await estimatedRows(database.system, other)).toBe(2000);
+
+      for (const probe of [written, other]) {
+        await sql`INSERT INTO ${sql.id(probe)} SELECT g FROM generate_series(2001, 3000) g`.execute(
+          database.system,
+        );
+      }
+      for (let run = 1; run < WHOLE_DATABASE_EVERY_RUNS; run += 1) {
+        await runOnce();
+        expect(await estimatedRows(database.system, written)).toBe(3000);
+        expect(await estimatedRows(database.system, other)).toBe(2000);
+      }
+      await runOnce();
+      expect(await estimatedRows(database.system, other)).toBe(3000);
+    } finally {
+      await dropProbe(written);
+      await dropProbe(other);
+    }
+  });
+
+  it('names only tables that exist among those pushes write, so a run over them succeeds', async () => {
+    const errors: unknown[] = [];
+    const statistics = createTableStatistics(database.system, {
+      automatic: true,
+      onError: (error) => errors.push(error),
+    });
+    for (let run = 0; run < 2; run += 1) {
+      const journal = Math.max(0, await estimatedRows(database.system, 'facts'));
+      statistics.noteFactsStored(ANALYZE_FACTS_THRESHOLD + Math.ceil(ANALYZE_SCALE_FACTOR * journal));
+      await statistics.settle();
+    }
+    expect(errors).toEqual([]);
+    for (const table of PUSH_TABLES) {
+      const found = await sql<{ found: string | null }>`SELECT to_regclass(${table})::text AS found`.execute(
+        database.system,
+      );
+      expect(found.rows[0]?.found).toBe(table);
     }
   });
 
