@@ -1,7 +1,7 @@
 import { type AssignedFolio, factEnvelopeSchema } from '@mostrador/core';
 import { appendAudit } from '../audit/audit-log';
 import type { TenantWork } from '../database/tenant-transaction';
-import { foliosOfEvents } from '../folios/folio-assignment';
+import { answerFolios, foliosOfEvents } from '../folios/folio-assignment';
 import { ApiError, notFound } from '../http/api-error';
 import { projectFacts } from '../projections/fact-projector';
 
@@ -36,7 +36,9 @@ export async function acceptQuarantinedFact(
     .select(['id', 'store_id', 'status', 'revoked_at'])
     .where('id', '=', row.terminal_id)
     .executeTakeFirstOrThrow();
-  const [outcome] = await projectFacts(work, {
+  const {
+    outcomes: [outcome],
+  } = await projectFacts(work, {
     terminal: {
       id: terminal.id,
       storeId: terminal.store_id,
@@ -55,7 +57,7 @@ export async function acceptQuarantinedFact(
     factType: fact.payload.type,
     hash: fact.hash,
   });
-  return foliosOfEvents(work, [fact.eventId]);
+  return answerFolios(await foliosOfEvents(work, [fact.eventId]));
 }
 
 /** A manager rejects a quarantined fact as fraudulent: it stays on record, never applied. */

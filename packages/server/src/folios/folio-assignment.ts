@@ -12,10 +12,11 @@ import type { TenantWork } from '../database/tenant-transaction';
  *   series on; a gap, a repeat or a malformed folio opens a conflict and is never refused.
  *
  * A batch reads its series without locking them and projects its facts; per-store numbers are
- * only requested then. At flush it locks the series it uses (FOR UPDATE, in id order, after the
- * rows no other writer waits for are written), takes the per-store numbers in fact order and
- * checks that no per-terminal series it judged moved meanwhile. So the tills of one store take
- * numbers one transaction after the other, but only for the short end of their transactions.
+ * only requested then. At flush it locks the series it uses (in id order, after the rows no other
+ * writer waits for are written), checks that no per-terminal series it judged moved meanwhile,
+ * and one statement takes the per-store numbers in fact order from the locked rows and records
+ * them. So the tills of one store take numbers one transaction after the other, but only for the
+ * short end of their transactions.
  */
 export interface FolioSeriesState {
   readonly id: string;
@@ -104,20 +105,6 @@ export function defaultSeries(
   return shared;
 }
 
-export interface StoreFolio {
-  readonly number: number;
-  readonly finalFolio: string;
-}
-
-/** Takes the next number of a per-store series. */
-export function takeStoreFolio(series: FolioSeriesState): StoreFolio {
-  if (series.scope !== 'per_store') throw new Error(`series ${series.id} is not per store`);
-  const number = series.nextNumber;
-  series.nextNumber = number + 1;
-  series.dirty = true;
-  return { number, finalFolio: formatFolio(series.prefix, number) };
-}
-
 export type TerminalFolioProblem = 'gap' | 'repeated' | 'malformed';
 
 export interface TerminalFolio {
@@ -163,19 +150,21 @@ export class FolioSeriesMoved extends Error {
 
 /**
  * Locks the series a batch numbers documents in (per-store ones in `storeSeriesIds`, per-terminal
- * ones it moved) in id order, so two batches never wait on each other in opposite orders. A
- * per-store series takes its locked next number; a per-terminal one must not have moved.
+ * ones it moved) in id order, so two batches never wait on each other in opposite orders; a
+ * per-terminal one must not have moved. A batch that numbers in one per-store series alone and
+ * moved no per-terminal one (a store's usual push) skips this round trip: the statement that
+ * numbers its documents locks that one row as it moves it, and one row has no order to keep.
  */
 export async function lockFolioBook(
   work: TenantWork,
   book: FolioBook,
   storeSeriesIds: ReadonlySet<string>,
 ): Promise<void> {
-  const ids = [...book.values()]
-    .filter((series) => storeSeriesIds.has(series.id) || (series.scope === 'per_terminal' && series.dirty))
-    .map((series) => series.id)
-    .sort();
-  if (ids.length === 0) return;
+  const terminalSeries = [...book.values()].filter(
+    (series) => series.scope === 'per_terminal' && series.dirty && !storeSeriesIds.has(series.id),
+  );
+  if (terminalSeries.length === 0 && storeSeriesIds.size <= 1) return;
+  const ids = [...storeSeriesIds, ...terminalSeries.map((series) => series.id)].sort();
   const rows = await work.transaction
     .selectFrom('folio_series')
     .select(['id', 'next_number'])
@@ -185,30 +174,56 @@ export async function lockFolioBook(
     .execute();
   for (const row of rows) {
     const series = book.get(row.id);
-    if (series === undefined) continue;
-    if (series.scope === 'per_store') series.nextNumber = row.next_number;
-    else if (row.next_number !== series.readNextNumber) throw new FolioSeriesMoved(series.id);
+    if (series?.scope === 'per_terminal' && row.next_number !== series.readNextNumber) {
+      throw new FolioSeriesMoved(series.id);
+    }
   }
+}
+
+/** A folio recorded in folio_assignments, with its number, for the answer's order. */
+export interface RecordedFolio extends AssignedFolio {
+  readonly folioSeriesId: string;
+  readonly number: number;
+}
+
+/** The order a push answers its folios in: by series, then number. */
+export function answerFolios(recorded: readonly RecordedFolio[]): AssignedFolio[] {
+  return [...recorded]
+    .sort((a, b) =>
+      a.folioSeriesId === b.folioSeriesId ? a.number - b.number : a.folioSeriesId < b.folioSeriesId ? -1 : 1,
+    )
+    .map(({ number: _number, ...folio }) => folio);
 }
 
 /** The final folios recorded for the given facts, so an answer lost on the way can be given again. */
 export async function foliosOfEvents(
   work: TenantWork,
   eventIds: readonly string[],
-): Promise<AssignedFolio[]> {
+): Promise<RecordedFolio[]> {
   if (eventIds.length === 0) return [];
   const rows = await work.transaction
     .selectFrom('folio_assignments')
-    .select(['event_id', 'document_id', 'provisional_folio', 'final_folio', 'series_id'])
+    .select(['event_id', 'document_id', 'provisional_folio', 'final_folio', 'series_id', 'number'])
     .where('event_id', 'in', [...eventIds])
-    .orderBy('series_id')
-    .orderBy('number')
     .execute();
-  return rows.map((row) => ({
+  return rows.map(recordedFolio);
+}
+
+/** A folio_assignments row as the answer carries it. */
+export function recordedFolio(row: {
+  event_id: string;
+  document_id: string;
+  provisional_folio: string;
+  final_folio: string;
+  series_id: string;
+  number: number;
+}): RecordedFolio {
+  return {
     eventId: row.event_id,
     documentId: row.document_id,
     provisionalFolio: row.provisional_folio,
     finalFolio: row.final_folio,
     folioSeriesId: row.series_id,
-  }));
+    number: row.number,
+  };
 }

@@ -1,6 +1,7 @@
 import type { FactEnvelope, FactPayload } from '@mostrador/core';
 import { type ActorStanding, revokedActorConflict } from '../conflicts/conflict-detection';
 import type { TenantWork } from '../database/tenant-transaction';
+import type { RecordedFolio } from '../folios/folio-assignment';
 import { type BatchLookups, loadBatchLookups, type TerminalState } from './batch-lookups';
 import { projectCashMovement } from './cash-projection';
 import { factTime } from './fact-time';
@@ -45,8 +46,14 @@ export interface ProjectionInput {
  * change version, then stock levels) are taken at the end of the flush (pending-writes.ts), so a
  * tenant's pushes overlap for most of their work and still lock in one order.
  */
-export async function projectFacts(work: TenantWork, input: ProjectionInput): Promise<ProjectionOutcome[]> {
-  if (input.facts.length === 0) return [];
+export interface ProjectedBatch {
+  readonly outcomes: ProjectionOutcome[];
+  /** The folios the batch recorded (folio_assignments rows), as the statements that wrote them returned them. */
+  readonly folios: RecordedFolio[];
+}
+
+export async function projectFacts(work: TenantWork, input: ProjectionInput): Promise<ProjectedBatch> {
+  if (input.facts.length === 0) return { outcomes: [], folios: [] };
   const lookups = await loadBatchLookups(work, input.terminal, input.facts, input.now);
   const writes = new PendingWrites(work.scope.tenantId, input.now);
   const outcomes: ProjectionOutcome[] = [];
@@ -71,7 +78,7 @@ export async function projectFacts(work: TenantWork, input: ProjectionInput): Pr
     }
   }
   await writes.flush(work, lookups.shifts, lookups.folios);
-  return outcomes;
+  return { outcomes, folios: writes.recordedFolios };
 }
 
 function projectFact(context: ProjectionContext): ProjectionOutcome {

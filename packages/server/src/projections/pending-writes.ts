@@ -4,7 +4,13 @@ import type { ConflictDraft } from '../conflicts/conflict-detection';
 import { insertRows } from '../database/bulk-insert';
 import type { DatabaseSchema } from '../database/database-schema';
 import type { TenantWork } from '../database/tenant-transaction';
-import { type FolioBook, lockFolioBook, takeStoreFolio } from '../folios/folio-assignment';
+import {
+  FOLIO_NUMBER_DIGITS,
+  type FolioBook,
+  lockFolioBook,
+  type RecordedFolio,
+  recordedFolio,
+} from '../folios/folio-assignment';
 import {
   levelMoves,
   moveStockLevels,
@@ -23,7 +29,8 @@ import { oversells, type QueuedStockMovement } from './stock-effects';
  *    shifts, voids, cash) is written with no lock held but the terminal's own, and the foreign
  *    keys are checked.
  * 2. The folio series the batch numbers in are locked in id order; per-store numbers are taken in
- *    fact order and written on the sales and refunds.
+ *    fact order and written on the sales and refunds, and the folios recorded are read back for
+ *    the answer, all in one statement.
  * 3. The tenant's change version is taken (the lock every writer of the tenant takes last, before
  *    stock levels) and the levels move in fact order, because whether a sale oversold depends on
  *    the level each earlier movement left; the oversell conflicts join the others.
@@ -55,6 +62,8 @@ export class PendingWrites {
   readonly storeFolios: FolioDocument[] = [];
   /** Shift close data for shifts already in the database, by shift id. */
   readonly shiftCloses = new Map<string, ShiftClose>();
+  /** Every folio the flush recorded, as the statements that recorded them returned them. */
+  readonly recordedFolios: RecordedFolio[] = [];
 
   constructor(
     private readonly tenantId: string,
@@ -102,14 +111,17 @@ export class PendingWrites {
 
     // 2. The folio series, locked in id order; what the numbers decide is written in one statement.
     await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
-    await writeFolioNumbers(work, folios, this.numberStoreDocuments(folios), this.folioAssignments);
+    const recorded = await writeFolioNumbers(work, folios, this.storeFolios, this.folioAssignments, this.now);
+    this.recordedFolios.push(...recorded);
     if (this.folioAssignmentsIfFree.length > 0) {
       // After the batch's own assignments, which may hold the very number a repeat asks for.
-      await work.transaction
+      const inserted = await work.transaction
         .insertInto('folio_assignments')
         .values(this.folioAssignmentsIfFree)
         .onConflict((conflict) => conflict.doNothing())
+        .returning(['event_id', 'document_id', 'provisional_folio', 'final_folio', 'series_id', 'number'])
         .execute();
+      this.recordedFolios.push(...inserted.map(recordedFolio));
     }
 
     // 3. The tenant's change version, then the stock levels in fact order.
@@ -135,21 +147,6 @@ export class PendingWrites {
       terminal_id: document.terminalId,
       assigned_at: this.now,
     };
-  }
-
-  /** Gives each per-store document its number, in fact order; returns the folios to write. */
-  private numberStoreDocuments(folios: FolioBook): FinalFolio[] {
-    return this.storeFolios.map((request) => {
-      const series = folios.get(request.seriesId);
-      if (series === undefined) {
-        throw new Error(
-          `document ${request.documentId} asked for a number in a series the batch did not load`,
-        );
-      }
-      const folio = takeStoreFolio(series);
-      this.folioAssignments.push(this.folioAssignment(request, folio.number, folio.finalFolio));
-      return { documentType: request.documentType, id: request.documentId, finalFolio: folio.finalFolio };
-    });
   }
 
   private openedShiftRows(shifts: ReadonlyMap<string, ShiftState>): Row<'shifts'>[] {
@@ -187,56 +184,99 @@ export class PendingWrites {
   }
 }
 
-interface FinalFolio {
-  readonly documentType: 'sale' | 'refund';
-  readonly id: string;
-  readonly finalFolio: string;
-}
-
 /**
  * Everything the locked series' numbers decide, in one statement, because the store's other tills
  * wait on those locks and every round trip under them is one they wait through: the per-store
- * final folios on the sales and refunds step 1 inserted, the series' next numbers, and the
- * assignment records.
+ * numbers, taken from each series' next number in the documents' (fact) order and formatted as
+ * formatFolio does; the final folios on the sales and refunds step 1 inserted; the series' next
+ * numbers; and the assignment records, per-store and per-terminal, returned for the answer. A
+ * series the statement moves is locked by its UPDATE if lockFolioBook has not locked it already.
  */
 async function writeFolioNumbers(
   work: TenantWork,
   book: FolioBook,
-  folios: readonly FinalFolio[],
+  documents: readonly FolioDocument[],
   assignments: readonly Row<'folio_assignments'>[],
-): Promise<void> {
-  const finalFolios = (documentType: FinalFolio['documentType']) =>
-    JSON.stringify(
-      folios
-        .filter((folio) => folio.documentType === documentType)
-        .map((folio) => ({ id: folio.id, final_folio: folio.finalFolio })),
-    );
+  assignedAt: Date,
+): Promise<RecordedFolio[]> {
   const moved = [...book.values()].filter((series) => series.dirty);
-  if (folios.length === 0 && moved.length === 0 && assignments.length === 0) return;
-  const series = JSON.stringify(moved.map((entry) => ({ id: entry.id, next_number: entry.nextNumber })));
+  if (documents.length === 0 && moved.length === 0 && assignments.length === 0) return [];
+  for (const document of documents) {
+    if (book.get(document.seriesId)?.scope !== 'per_store') {
+      throw new Error(
+        `document ${document.documentId} asked for a number in a series the batch did not load`,
+      );
+    }
+  }
+  const counts = new Map<string, number>();
+  const numbered = documents.map((document) => {
+    const ordinal = (counts.get(document.seriesId) ?? 0) + 1;
+    counts.set(document.seriesId, ordinal);
+    return {
+      series_id: document.seriesId,
+      ordinal,
+      document_type: document.documentType,
+      document_id: document.documentId,
+      event_id: document.eventId,
+      provisional_folio: document.provisionalFolio,
+      store_id: document.storeId,
+      terminal_id: document.terminalId,
+    };
+  });
+  const storeSeries = JSON.stringify([...counts].map(([id, count]) => ({ id, count })));
+  const terminalSeries = JSON.stringify(
+    moved.map((entry) => ({ id: entry.id, next_number: entry.nextNumber })),
+  );
   const columns = sql.join(FOLIO_ASSIGNMENT_COLUMNS.map((column) => sql.id(column)));
-  await sql`
-    WITH sale_folios AS (
+  const result = await sql<FolioAssignmentReturned>`
+    WITH store_series AS (
+      UPDATE folio_series AS s SET next_number = s.next_number + n.count
+      FROM json_to_recordset(${storeSeries}::json) AS n(id uuid, count int)
+      WHERE s.id = n.id
+      RETURNING s.id, s.next_number - n.count AS first_number, s.prefix
+    ), numbered AS (
+      SELECT d.*, s.first_number + d.ordinal - 1 AS number, s.prefix || lpad(
+        (s.first_number + d.ordinal - 1)::text,
+        greatest(${FOLIO_NUMBER_DIGITS}::int, length((s.first_number + d.ordinal - 1)::text)),
+        '0'
+      ) AS final_folio
+      FROM json_to_recordset(${JSON.stringify(numbered)}::json) AS d(
+        series_id uuid, ordinal int, document_type text, document_id uuid, event_id uuid,
+        provisional_folio text, store_id uuid, terminal_id uuid
+      )
+      JOIN store_series AS s ON s.id = d.series_id
+    ), sale_folios AS (
       UPDATE sales AS d SET final_folio = f.final_folio
-      FROM jsonb_to_recordset(${finalFolios('sale')}::jsonb) AS f(id uuid, final_folio text)
-      WHERE d.id = f.id
+      FROM numbered AS f WHERE f.document_type = 'sale' AND d.id = f.document_id
       RETURNING 1
     ), refund_folios AS (
       UPDATE refunds AS d SET final_folio = f.final_folio
-      FROM jsonb_to_recordset(${finalFolios('refund')}::jsonb) AS f(id uuid, final_folio text)
-      WHERE d.id = f.id
+      FROM numbered AS f WHERE f.document_type = 'refund' AND d.id = f.document_id
       RETURNING 1
-    ), next_numbers AS (
+    ), terminal_numbers AS (
       UPDATE folio_series AS s SET next_number = n.next_number
-      FROM jsonb_to_recordset(${series}::jsonb) AS n(id uuid, next_number int)
+      FROM json_to_recordset(${terminalSeries}::json) AS n(id uuid, next_number int)
       WHERE s.id = n.id
       RETURNING 1
     )
     INSERT INTO folio_assignments (${columns})
+    SELECT ${work.scope.tenantId}::uuid, series_id, number, document_type, document_id, event_id,
+      provisional_folio, final_folio, store_id, terminal_id, ${assignedAt}::timestamptz
+    FROM numbered
+    UNION ALL
     SELECT ${columns} FROM jsonb_populate_recordset(NULL::folio_assignments, ${JSON.stringify(assignments)}::jsonb)
+    RETURNING event_id, document_id, provisional_folio, final_folio, series_id, number
   `.execute(work.transaction);
   for (const entry of moved) entry.dirty = false;
+  if (result.rows.length !== documents.length + assignments.length) {
+    throw new Error(
+      `${result.rows.length} folios recorded for ${documents.length + assignments.length} documents`,
+    );
+  }
+  return result.rows.map(recordedFolio);
 }
+
+type FolioAssignmentReturned = Parameters<typeof recordedFolio>[0];
 
 /** Every column PendingWrites.folioAssignment fills: its return type is built from this list. */
 const FOLIO_ASSIGNMENT_COLUMNS = [

@@ -1,10 +1,10 @@
 import { type AssignedFolio, type ChainHead, type FactEnvelope, GENESIS_PREV_HASH } from '@mostrador/core';
 import { sql } from 'kysely';
 import type { TenantWork } from '../database/tenant-transaction';
-import { foliosOfEvents } from '../folios/folio-assignment';
+import { answerFolios, foliosOfEvents } from '../folios/folio-assignment';
 import { ApiError } from '../http/api-error';
 import type { TerminalState } from '../projections/batch-lookups';
-import { FactProjectionError, projectFacts } from '../projections/fact-projector';
+import { FactProjectionError, type ProjectedBatch, projectFacts } from '../projections/fact-projector';
 import { type ChainStop, classifyBatch, type StoredChain } from './chain-classification';
 import { quarantineFork } from './fork-quarantine';
 
@@ -77,13 +77,14 @@ export async function appendBatch(work: TenantWork, input: AppendInput): Promise
       frozen: true,
       heldBack: 0,
       stored: 0,
-      folios: await foliosOfEvents(work, eventIdsOf(classified.replayed)),
+      folios: answerFolios(await foliosOfEvents(work, eventIdsOf(classified.replayed))),
     };
   }
 
   const fresh = classified.fresh.slice(0, input.freshLimit);
+  let projected: ProjectedBatch;
   try {
-    await projectFacts(work, {
+    projected = await projectFacts(work, {
       terminal,
       facts: fresh,
       now: input.now,
@@ -102,7 +103,16 @@ export async function appendBatch(work: TenantWork, input: AppendInput): Promise
     frozen: false,
     heldBack: classified.fresh.length - fresh.length,
     stored: fresh.length,
-    folios: await foliosOfEvents(work, eventIdsOf([...classified.replayed, ...fresh])),
+    // The new facts' folios come back from the statements that recorded them: no query for them
+    // under the folio locks. Replayed facts' folios, and those of new facts whose projections
+    // survived a restore of the journal, were recorded by an earlier push and are read.
+    folios: answerFolios([
+      ...(await foliosOfEvents(work, [
+        ...eventIdsOf(classified.replayed),
+        ...eventIdsOf(fresh.filter((_, index) => projected.outcomes[index] === 'already_projected')),
+      ])),
+      ...projected.folios,
+    ]),
   };
 }
 

@@ -107,6 +107,29 @@ describe('push: concurrent server instances apply a batch once', () => {
       ).count,
     );
 
+  /** The folios folio_assignments holds for these facts, as a push answers them (by series and number). */
+  async function storedFolios(facts: readonly FactEnvelope[]) {
+    const rows = await server.database.system
+      .selectFrom('folio_assignments')
+      .select(['event_id', 'document_id', 'provisional_folio', 'final_folio', 'series_id'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .where(
+        'event_id',
+        'in',
+        facts.map((fact) => fact.eventId),
+      )
+      .orderBy('series_id')
+      .orderBy('number')
+      .execute();
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      documentId: row.document_id,
+      provisionalFolio: row.provisional_folio,
+      finalFolio: row.final_folio,
+      folioSeriesId: row.series_id,
+    }));
+  }
+
   it('the same batch pushed to two instances at once is applied exactly once', async () => {
     const [terminal] = terminals;
     const before = await Promise.all(
@@ -123,8 +146,9 @@ describe('push: concurrent server instances apply a batch once', () => {
     ]);
     for (const answer of answers)
       expect(answer).toMatchObject({ outcome: 'applied', acknowledgedSequence: 40 });
-    // Whoever applied it and whoever found it applied give the same final folios.
+    // Whoever applied it and whoever found it applied give the same final folios, the stored ones.
     expect(answers[1]!.folios).toEqual(answers[0]!.folios);
+    expect(answers[0]!.folios).toEqual(await storedFolios(batch));
     expect(await countOf('facts')).toBe(40);
     expect(await countOf('sales')).toBe(40);
     const after = await Promise.all(
@@ -141,11 +165,18 @@ describe('push: concurrent server instances apply a batch once', () => {
     const rightBatches = [await sales(right, 15), await sales(right, 15)];
     server.clock.now = new Date();
     for (let round = 0; round < 2; round += 1) {
+      const batches = [leftBatches[round]!, rightBatches[round]!];
       const answers = await Promise.all([
-        push(instances[0], left, leftBatches[round]!),
-        push(instances[1], right, rightBatches[round]!),
+        push(instances[0], left, batches[0]!),
+        push(instances[1], right, batches[1]!),
       ]);
-      for (const answer of answers) expect(answer.outcome).toBe('applied');
+      for (const [index, answer] of answers.entries()) {
+        expect(answer.outcome).toBe('applied');
+        // The answer's folios are the ones stored, in fact order: the batch's numbers follow its facts.
+        const batch = batches[index]!;
+        expect(answer.folios).toEqual(await storedFolios(batch));
+        expect(answer.folios.map((folio) => folio.eventId)).toEqual(batch.map((fact) => fact.eventId));
+      }
     }
     const numbers = await sql<{ number: number; final_folio: string; provisional_folio: string }>`
       SELECT fa.number, fa.final_folio, fa.provisional_folio FROM folio_assignments fa

@@ -2,6 +2,7 @@ import type { FactEnvelope, PushResponse } from '@mostrador/core';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFolio } from '../folios/folio-assignment';
 import type { AppInstance } from '../http/app-instance';
 import {
   bearer,
@@ -314,6 +315,55 @@ describe('push: append and apply facts exactly once', () => {
     );
     expect((await counts()).sales).toBe(afterCommit.sales! + 1);
     await expectInvariants();
+  });
+
+  it('formats a per-store number past eight digits in full, as formatFolio does', async () => {
+    const other = await createTestTenant(server.database, 2);
+    const otherManager = await login(server.app, other, other.emails.managerMx);
+    const till = await activateTerminal(server, other, otherManager, 'MX', other.userIds.managerMx);
+    const [variant] = await pricedVariants(server.database, other.tenantId, 'MXN', 1);
+    const series = await server.database.system
+      .updateTable('folio_series')
+      .set({ next_number: 99_999_999 })
+      .where('tenant_id', '=', other.tenantId)
+      .where('store_id', '=', other.storeIds.MX)
+      .where('document_type', '=', 'sale')
+      .where('terminal_id', 'is', null)
+      .returning(['id', 'prefix'])
+      .executeTakeFirstOrThrow();
+    const facts: FactEnvelope[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      facts.push(
+        await till.record(
+          salePayload({
+            currency: 'MXN',
+            provisionalFolio: till.nextProvisionalFolio(),
+            lines: [
+              {
+                variantId: variant!.variantId,
+                warehouseId: other.warehouseIds.MX,
+                quantity: '1',
+                unitPriceMinor: variant!.priceMinor,
+              },
+            ],
+          }),
+        ),
+      );
+    }
+    server.clock.now = new Date();
+    const answer = await push(sync, till, facts);
+    expect(answer.outcome).toBe('applied');
+    const expected = [formatFolio(series.prefix, 99_999_999), formatFolio(series.prefix, 100_000_000)];
+    expect(expected).toEqual(['MX-01-99999999', 'MX-01-100000000']);
+    expect(answer.folios.map((folio) => folio.finalFolio)).toEqual(expected);
+    const stored = await server.database.system
+      .selectFrom('sales')
+      .select(['id', 'final_folio'])
+      .where('tenant_id', '=', other.tenantId)
+      .execute();
+    expect(new Map(stored.map((row) => [row.id, row.final_folio]))).toEqual(
+      new Map(answer.folios.map((folio) => [folio.documentId, folio.finalFolio])),
+    );
   });
 
   it('answers a gap with the sequence it expects and stores nothing past it', async () => {
