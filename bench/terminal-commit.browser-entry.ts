@@ -10,7 +10,6 @@ import {
   type TerminalStore,
   type Transport,
   type WriteTransaction,
-  webLocksWriterLock,
 } from '@mostrador/terminal';
 import { emptySalesSamples, type SalesSamples } from './commit-samples';
 import { saleRinger } from './sale-ringer';
@@ -213,9 +212,15 @@ async function countPlatformCalls<T>(during: () => Promise<T>): Promise<{ result
       else counts.readonly += 1;
       mark(`${args[1] === 'readwrite' ? 'readwrite' : 'readonly'} transaction`);
     }),
-    countCalls(LockManager.prototype, 'request', () => {
+    countCalls(LockManager.prototype, 'request', (args) => {
       counts.webLocks += 1;
       mark('Web Lock');
+      // The callback is the last argument: mark when the browser grants the lock.
+      const callback = args[args.length - 1] as (lock: unknown) => unknown;
+      args[args.length - 1] = (lock: unknown) => {
+        mark(lock === null ? 'Web Lock not available' : 'Web Lock granted');
+        return callback(lock);
+      };
     }),
     ...READ_REQUESTS.filter((name) => name in IDBObjectStore.prototype).map((name) =>
       countCalls(IDBObjectStore.prototype, name, (args) => {
@@ -365,11 +370,13 @@ function createHarness(): CommitBenchHarness {
   return {
     async open() {
       const key = await createStorageKey();
-      recorder = recordWrites(await openIndexedDbStore(TERMINAL_DATABASE));
+      const database = await openIndexedDbStore(TERMINAL_DATABASE);
+      recorder = recordWrites(database);
       engine = await openTerminalEngine({
         store: await browserStoreLayers(encryptValues(recorder.store, key)),
         keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),
-        writerLock: webLocksWriterLock(`mostrador-terminal:${TERMINAL_DATABASE}`),
+        // As the web POS does (open-browser-terminal.ts): the database's lease is the writer lock.
+        writerLock: { acquire: () => database.claimSoleWriter() },
         transport: link.transport,
       });
       if (!engine.isWriter) throw new Error('the benchmark terminal is not the writer');

@@ -58,6 +58,11 @@ export class CommittedValueCache {
     return storedToken !== null;
   }
 
+  /** The token of the state the cache speaks for, or null when it speaks for none. */
+  currentToken(): string | null {
+    return this.commitToken;
+  }
+
   /** Whether the cache still speaks for the state it validated against `token`. */
   holds(token: string | null): boolean {
     return token !== null && token === this.commitToken;

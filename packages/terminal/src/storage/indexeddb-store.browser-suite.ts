@@ -158,6 +158,160 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
 
+    it('the sole writer: nobody else claims or writes, others read its commits, and it hands over on release', async () => {
+      const name = freshDatabaseName();
+      const holder = await openIndexedDbStore(name);
+      const other = await openIndexedDbStore(name);
+      await holder.write((transaction) => transaction.put('sale/1', 'rung'));
+      expect(await holder.read((transaction) => transaction.get('sale/1'))).toBe('rung');
+      // Committed by another instance while the holder-to-be kept 'rung' in memory.
+      await other.write((transaction) => transaction.put('sale/1', 'completed'));
+      const lease = await holder.claimSoleWriter();
+      expect(lease === undefined).toBe(false);
+      expect(await holder.read((transaction) => transaction.get('sale/1'))).toBe('completed');
+      expect(await other.claimSoleWriter()).toBeUndefined();
+      await expectStoreError(
+        expect,
+        other.write((transaction) => transaction.put('sale/2', 'refused')),
+        'STORE_LOCKED',
+      );
+      // A write that changes nothing (a layer's check when a read-only tab opens) is not refused.
+      expect(await other.write((transaction) => transaction.get('sale/1'))).toBe('completed');
+      await holder.write((transaction) => transaction.put('sale/1', 'voided'));
+      expect(
+        await other.read(async (transaction) => [
+          await transaction.get('sale/1'),
+          await transaction.get('sale/2'),
+        ]),
+      ).toEqual(['voided', undefined]);
+      await lease?.release();
+      const next = await other.claimSoleWriter();
+      expect(next === undefined).toBe(false);
+      await other.write((transaction) => transaction.put('sale/2', 'completed'));
+      await expectStoreError(
+        expect,
+        holder.write((transaction) => transaction.put('sale/3', 'refused')),
+        'STORE_LOCKED',
+      );
+      expect(await holder.read((transaction) => transaction.get('sale/2'))).toBe('completed');
+      await next?.release();
+      await holder.write((transaction) => transaction.put('sale/3', 'after both leases'));
+      expect(await other.read((transaction) => transaction.get('sale/3'))).toBe('after both leases');
+      await holder.close();
+      await other.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('the sole writer asks IndexedDB for nothing it knows: no commit token, no value, no missing key', async () => {
+      const name = freshDatabaseName();
+      const store = await openIndexedDbStore(name);
+      const other = await openIndexedDbStore(name);
+      await other.write(async (transaction) => {
+        await transaction.put('sale/0', { totalMinor: 50 });
+        await transaction.put('sale/9', { totalMinor: 90 });
+      });
+      const lease = await store.claimSoleWriter();
+      await store.write(async (transaction) => {
+        await transaction.put('sale/1', { totalMinor: 100 });
+        await transaction.delete('sale/9');
+      });
+      const { result, calls } = await countObjectStoreCalls(
+        ['get', 'count', 'getAllRecords', 'getAll'],
+        async () => {
+          const read = await store.read(async (transaction) => ({
+            sale: await transaction.get('sale/1'),
+            exists: await transaction.has('sale/1'),
+            fromBefore: await transaction.has('sale/0'),
+            deleted: await transaction.has('sale/9'),
+            never: await transaction.get('sale/404'),
+            neverExists: await transaction.has('sale/404'),
+          }));
+          await store.write(async (transaction) => {
+            const sale = (await transaction.get('sale/1')) as { totalMinor: number };
+            await transaction.put('sale/1', { totalMinor: sale.totalMinor + 1 });
+            if (await transaction.has('fact/2')) throw new Error('fact/2 was never written');
+            await transaction.put('fact/2', 'signed');
+          });
+          return {
+            read,
+            after: await store.read(async (transaction) => [
+              await transaction.get('sale/1'),
+              await transaction.has('fact/2'),
+            ]),
+          };
+        },
+      );
+      expect(result).toEqual({
+        read: {
+          sale: { totalMinor: 100 },
+          exists: true,
+          fromBefore: true,
+          deleted: false,
+          never: undefined,
+          neverExists: false,
+        },
+        after: [{ totalMinor: 101 }, true],
+      });
+      expect(calls).toEqual([]);
+      // A key it did not read yet but knows exists is fetched: knowing keys is not knowing values.
+      const fetched = await countObjectStoreCalls(['get'], () =>
+        store.read((transaction) => transaction.get('sale/0')),
+      );
+      expect(fetched).toEqual({ result: { totalMinor: 50 }, calls: ['get'] });
+      await lease?.release();
+      await store.close();
+      await other.close();
+      await deleteIndexedDbStore(name);
+    });
+
+    it('the sole writer commits only between other tabs’ reads: none sees half of two states', async () => {
+      const name = freshDatabaseName();
+      const holder = await openIndexedDbStore(name);
+      const reader = await openIndexedDbStore(name);
+      const lease = await holder.claimSoleWriter();
+      await holder.write(async (transaction) => {
+        await transaction.put('shift/cash', 100);
+        await transaction.put('shift/count', 1);
+      });
+      let firstRead: () => void = () => undefined;
+      const readFirst = new Promise<void>((resolve) => {
+        firstRead = resolve;
+      });
+      let goOn: () => void = () => undefined;
+      const mayGoOn = new Promise<void>((resolve) => {
+        goOn = resolve;
+      });
+      const reading = reader.read(async (transaction) => {
+        const cash = await transaction.get('shift/cash');
+        firstRead();
+        await mayGoOn;
+        return { cash, count: await transaction.get('shift/count') };
+      });
+      await readFirst;
+      const writing = holder.write(async (transaction) => {
+        await transaction.put('shift/cash', 250);
+        await transaction.put('shift/count', 2);
+      });
+      const meanwhile = await Promise.race([
+        writing.then(() => 'committed'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 200)),
+      ]);
+      expect(meanwhile).toBe('waiting');
+      goOn();
+      expect(await reading).toEqual({ cash: 100, count: 1 });
+      await writing;
+      expect(
+        await reader.read(async (transaction) => [
+          await transaction.get('shift/cash'),
+          await transaction.get('shift/count'),
+        ]),
+      ).toEqual([250, 2]);
+      await lease?.release();
+      await holder.close();
+      await reader.close();
+      await deleteIndexedDbStore(name);
+    });
+
     it('reads back what it committed from memory, asking IndexedDB only for the commit token', async () => {
       const name = freshDatabaseName();
       const store = await openIndexedDbStore(name);

@@ -1,3 +1,5 @@
+import { webLocksWriterLock } from '../single-writer/web-locks-writer-lock';
+import type { WriterLease } from '../single-writer/writer-lock';
 import {
   type FinishableReadTransaction,
   runBufferedWork,
@@ -48,6 +50,8 @@ const OPEN_BLOCKED_TIMEOUT_MS = 10_000;
 
 export interface IndexedDbStore extends TerminalStore {
   readonly databaseName: string;
+  /** Takes the lease that makes this instance the database's only writer; see the class. */
+  claimSoleWriter(): Promise<WriterLease | undefined>;
 }
 
 export async function openIndexedDbStore(databaseName: string): Promise<IndexedDbStore> {
@@ -85,6 +89,11 @@ class BrowserIndexedDbStore implements IndexedDbStore {
   private readonly instanceId = globalThis.crypto.randomUUID();
   private commitCount = 0;
   private closed = false;
+  /**
+   * Every key of the database, while this instance holds the lease of claimSoleWriter (then no
+   * other instance commits): whether a key exists costs no request. Undefined without the lease.
+   */
+  private knownKeys: Set<string> | undefined;
   /** Set when the browser closed the connection under us (storage cleared, another tab upgrading). */
   private closedByBrowser: string | null = null;
 
@@ -104,39 +113,136 @@ class BrowserIndexedDbStore implements IndexedDbStore {
 
   async read<T>(work: (transaction: ReadTransaction) => Promise<T>): Promise<T> {
     this.assertOpen();
-    return this.lock.run('read', () =>
-      this.acrossTabs('shared', async () => {
-        this.assertOpen();
-        const transaction = new IndexedDbReadTransaction(this.database, this.cache);
-        try {
-          return await work(transaction);
-        } finally {
-          transaction.finish();
-        }
-      }),
-    );
+    return this.lock.run('read', async () => {
+      // The sole writer's own reads need no turn across tabs: nobody else can commit meanwhile.
+      if (this.knownKeys !== undefined) return this.readNow(work);
+      return this.acrossTabs('shared', () => this.readNow(work));
+    });
   }
 
   async write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
     this.assertOpen();
-    return this.lock.run('write', () =>
-      this.acrossTabs('exclusive', async () => {
+    return this.lock.run('write', async () => {
+      const knownKeys = this.knownKeys;
+      if (knownKeys !== undefined) return this.writeAsSoleWriter(knownKeys, work);
+      return this.acrossTabs('exclusive', () => this.writeInTurn(work));
+    });
+  }
+
+  /**
+   * Makes this instance the only one that may write the database, until the lease is released or
+   * the tab closes (the browser then releases the Web Lock): the writer tab's engine takes it as
+   * its single-writer lock (writer-lock.ts). While it holds, its cache needs no commit token read
+   * per transaction, it knows every key (one request for all of them now) so a key that does not
+   * exist costs no request, its reads take no Web Lock, and a write waits for the Web Lock only to
+   * commit, asking for it while the work (reads, signing, sealing) runs; another instance's write
+   * is refused with STORE_LOCKED. Undefined when another instance holds it (or is writing now).
+   */
+  async claimSoleWriter(): Promise<WriterLease | undefined> {
+    this.assertOpen();
+    const lease = await webLocksWriterLock(this.soleWriterLockName, requireWebLocks()).acquire();
+    if (lease === undefined) return undefined;
+    await this.lock.run('write', async () => {
+      this.assertOpen();
+      // What the cache knew may predate other instances' commits: check it once, then trust it.
+      this.knownKeys = await this.readNow(async (transaction) => {
+        await transaction.checkedToken();
+        return new Set(await transaction.allKeys());
+      });
+    });
+    return {
+      release: () =>
+        this.lock.run('write', async () => {
+          // Under this instance's own lock: none of its transactions sees the lease half given up.
+          await lease.release();
+          this.knownKeys = undefined;
+        }),
+    };
+  }
+
+  /** Whose lease claimSoleWriter takes; the name the engine's writer lock has always had. */
+  private get soleWriterLockName(): string {
+    return `mostrador-terminal:${this.databaseName}`;
+  }
+
+  private async readNow<T>(work: (transaction: IndexedDbReadTransaction) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const transaction = new IndexedDbReadTransaction(this.database, this.cache, this.knownKeys);
+    try {
+      return await work(transaction);
+    } finally {
+      transaction.finish();
+    }
+  }
+
+  private async writeInTurn<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const committed = new IndexedDbReadTransaction(this.database, this.cache, undefined);
+    const { result, changes } = await runBufferedWork(committed, work);
+    if (changes.puts.length > 0 || changes.deletes.length > 0) {
+      this.assertOpen();
+      this.commitCount += 1;
+      const replacing = await committed.checkedToken();
+      await this.whileNoSoleWriter(() =>
+        commit(this.database, changes, {
+          token: `${this.instanceId}/${this.commitCount}`,
+          replacing,
+          cache: this.cache,
+          knownKeys: undefined,
+        }),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * The sole writer's write: its reads are answered as if under the lock (nobody else commits), and
+   * the exclusive Web Lock that keeps other tabs' readers from seeing half of two states is asked
+   * for at once and awaited only before the commit, so its grant overlaps the work.
+   */
+  private async writeAsSoleWriter<T>(
+    knownKeys: Set<string>,
+    work: (transaction: WriteTransaction) => Promise<T>,
+  ): Promise<T> {
+    this.assertOpen();
+    const turn = holdWebLock(this.storeLockName, 'exclusive');
+    try {
+      const committed = new IndexedDbReadTransaction(this.database, this.cache, knownKeys);
+      const { result, changes } = await runBufferedWork(committed, work);
+      if (changes.puts.length > 0 || changes.deletes.length > 0) {
+        await turn.granted;
         this.assertOpen();
-        const committed = new IndexedDbReadTransaction(this.database, this.cache);
-        const { result, changes } = await runBufferedWork(committed, work);
-        if (changes.puts.length > 0 || changes.deletes.length > 0) {
-          this.assertOpen();
-          this.commitCount += 1;
-          const replacing = await committed.checkedToken();
-          await commit(this.database, changes, {
-            token: `${this.instanceId}/${this.commitCount}`,
-            replacing,
-            cache: this.cache,
-          });
-        }
-        return result;
-      }),
-    );
+        this.commitCount += 1;
+        await commit(this.database, changes, {
+          token: `${this.instanceId}/${this.commitCount}`,
+          replacing: await committed.checkedToken(),
+          cache: this.cache,
+          knownKeys,
+        });
+      }
+      return result;
+    } finally {
+      turn.release();
+    }
+  }
+
+  /**
+   * Commits a write of an instance that is not the sole writer while no instance is: holding the
+   * lease name shared keeps one from claiming it until the commit ends. A write that changes
+   * nothing (a check at open, a read-only tab's) never gets here, so it is never refused.
+   */
+  private async whileNoSoleWriter<T>(work: () => Promise<T>): Promise<T> {
+    const locks = globalThis.navigator?.locks;
+    if (locks === undefined) return work();
+    return await locks.request(this.soleWriterLockName, { mode: 'shared', ifAvailable: true }, (lock) => {
+      if (lock === null) {
+        throw new TerminalStoreError(
+          'STORE_LOCKED',
+          `${this.databaseName}: another tab holds this terminal's data for writing; only it may write`,
+        );
+      }
+      return work();
+    });
   }
 
   /**
@@ -173,7 +279,12 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       return work();
     }
     // The lock is held until the promise `work` returns settles.
-    return await locks.request(`mostrador-terminal-store:${this.databaseName}`, { mode }, work);
+    return await locks.request(this.storeLockName, { mode }, work);
+  }
+
+  /** The Web Lock tabs take turns with: readers share it, a commit holds it alone. */
+  private get storeLockName(): string {
+    return `mostrador-terminal-store:${this.databaseName}`;
   }
 
   private assertOpen(): void {
@@ -199,11 +310,17 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
   constructor(
     private readonly database: IDBDatabase,
     private readonly cache: CommittedValueCache | undefined,
+    /**
+     * Every key of the database when the instance is the sole writer: then the cache is exact
+     * without reading the token, and a key's existence is known without a request.
+     */
+    private readonly knownKeys: ReadonlySet<string> | undefined,
   ) {}
 
   async get(key: string): Promise<JsonValue | undefined> {
     this.assertOpen();
     assertStoreKey(key);
+    if (this.knownKeys !== undefined && !this.knownKeys.has(key)) return undefined;
     const token = await this.validCacheToken();
     const cached = token === null ? undefined : this.cache?.get(key);
     if (cached !== undefined) return cached.value;
@@ -215,6 +332,7 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
   async has(key: string): Promise<boolean> {
     this.assertOpen();
     assertStoreKey(key);
+    if (this.knownKeys !== undefined) return this.knownKeys.has(key);
     const token = await this.validCacheToken();
     const cached = token === null ? undefined : this.cache?.get(key);
     if (cached !== undefined) return cached.value !== undefined;
@@ -286,23 +404,36 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     return count;
   }
 
+  /** Every key, in order: what the sole writer learns when it takes its lease. */
+  async allKeys(): Promise<string[]> {
+    this.assertOpen();
+    return (await settle(this.request((store) => store.getAllKeys()))) as string[];
+  }
+
   finish(): void {
     this.finished = true;
   }
 
-  /** The commit token this transaction checked the cache against, or null if it did not. */
+  /**
+   * The commit token this transaction checked the cache against (reading it now if it has not yet),
+   * or null when the cache may not answer.
+   */
   checkedToken(): Promise<string | null> {
-    return this.cacheToken ?? Promise.resolve(null);
+    return this.validCacheToken();
   }
 
   /**
    * Reads the commit token once per transaction, under the lock that keeps other writers out
    * until the transaction ends, and resolves to it once the cache has checked it (null: do not
-   * use the cache).
+   * use the cache). The sole writer reads none: nobody else commits, so its own last token holds.
    */
   private validCacheToken(): Promise<string | null> {
     const cache = this.cache;
     if (cache === undefined) return Promise.resolve(null);
+    if (this.knownKeys !== undefined) {
+      this.cacheToken ??= Promise.resolve(cache.currentToken());
+      return this.cacheToken;
+    }
     this.cacheToken ??= settle(
       this.request((store) => store.transaction.objectStore(COMMITS_OBJECT_STORE_NAME).get(COMMIT_TOKEN_KEY)),
     ).then((stored) => {
@@ -370,6 +501,39 @@ function hasGetAllRecords(store: IDBObjectStore): store is RecordsObjectStore {
 
 /** Readers share a Web Lock; a writer holds it alone. */
 type WebLockMode = 'shared' | 'exclusive';
+
+function requireWebLocks(): LockManager {
+  const locks = globalThis.navigator?.locks;
+  if (locks === undefined) {
+    throw new TerminalStoreError(
+      'STORE_LOCKED',
+      'this browser has no Web Locks API: no tab can be the only writer',
+    );
+  }
+  return locks;
+}
+
+/**
+ * Asks for a Web Lock now and holds it once granted until `release`; `granted` settles when the
+ * browser grants it. Releasing before the grant gives it back as soon as it comes.
+ */
+function holdWebLock(name: string, mode: WebLockMode): { granted: Promise<void>; release(): void } {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const granted = new Promise<void>((resolve, reject) => {
+    requireWebLocks()
+      .request(name, { mode }, () => {
+        resolve();
+        return released;
+      })
+      .catch(reject);
+  });
+  // A write that failed before the grant never awaits it; a refusal then is nobody's to handle.
+  granted.catch(() => undefined);
+  return { granted, release };
+}
 
 function openDatabase(databaseName: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -457,6 +621,8 @@ interface CommitTokens {
    */
   readonly replacing: string | null;
   readonly cache: CommittedValueCache | undefined;
+  /** The sole writer's set of every key, which learns the commit's keys once it is durable. */
+  readonly knownKeys: Set<string> | undefined;
 }
 
 /**
@@ -465,7 +631,7 @@ interface CommitTokens {
  * knew if the write checked that nobody else committed, else alone.
  */
 function commit(database: IDBDatabase, changes: TransactionChanges, tokens: CommitTokens): Promise<void> {
-  const { token, replacing, cache } = tokens;
+  const { token, replacing, cache, knownKeys } = tokens;
   return new Promise((resolve, reject) => {
     let transaction: IDBTransaction | undefined;
     try {
@@ -475,6 +641,10 @@ function commit(database: IDBDatabase, changes: TransactionChanges, tokens: Comm
         if (cache !== undefined) {
           if (!cache.holds(replacing)) cache.forget();
           cache.applyCommit(changes, token);
+        }
+        if (knownKeys !== undefined) {
+          for (const key of changes.deletes) knownKeys.delete(key);
+          for (const [key] of changes.puts) knownKeys.add(key);
         }
         resolve();
       };

@@ -6,7 +6,6 @@ import {
   openTerminalEngine,
   type TerminalEngine,
   type TerminalStore,
-  webLocksWriterLock,
 } from '@mostrador/terminal';
 import { loadOrCreateStorageKey } from './storage-key-vault';
 
@@ -28,11 +27,14 @@ export interface BrowserTerminal {
  */
 export async function openBrowserTerminal(): Promise<BrowserTerminal> {
   const key = await loadOrCreateStorageKey(STORAGE_KEY_DATABASE);
-  const store = await browserStoreLayers(encryptValues(await openIndexedDbStore(TERMINAL_DATABASE), key));
+  const database = await openIndexedDbStore(TERMINAL_DATABASE);
+  const store = await browserStoreLayers(encryptValues(database, key));
   const engine = await openTerminalEngine({
     store,
     keyVault: browserDeviceKeyVault(DEVICE_KEY_DATABASE),
-    writerLock: webLocksWriterLock(`mostrador-terminal:${TERMINAL_DATABASE}`),
+    // The database's sole-writer lease is the engine's writer lock: one Web Lock says both that
+    // this tab records facts and that nobody else commits, so its cache needs no check per sale.
+    writerLock: { acquire: () => database.claimSoleWriter() },
   });
   if (engine.isWriter) engine.startSync();
   return { engine, store };
