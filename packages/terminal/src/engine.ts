@@ -109,6 +109,29 @@ export type StockAvailability = {
   readonly sellableOffline: string;
 };
 
+/** A lookup that found the item also says how much of it this till knows is in stock. */
+export type ItemWithStockOutcome =
+  | (Extract<ItemLookupOutcome, { ok: true }> & { readonly stock: StockAvailability | undefined })
+  | Exclude<ItemLookupOutcome, { ok: true }>;
+
+async function readStockAvailability(
+  transaction: ReadTransaction,
+  storeId: string,
+  warehouseId: string,
+  item: { readonly sku: string; readonly variantId: string },
+): Promise<StockAvailability> {
+  const guard = await readGuardAvailability(transaction, storeId, warehouseId, item.variantId);
+  const text = (quantityMilli: number) => formatQuantity(quantityFromMilli(quantityMilli));
+  return {
+    sku: item.sku,
+    variantId: item.variantId,
+    lastKnownAvailable: text(guard.lastKnownAvailableMilli),
+    localUnsynced: text(guard.localUnsyncedMilli),
+    safetyBuffer: text(guard.safetyBufferMilli),
+    sellableOffline: text(guard.sellableMilli),
+  };
+}
+
 type LoggedIn = { readonly ok: true; readonly user: SessionUser };
 type NotReady = Refusal<'TERMINAL_NOT_ACTIVATED'> | Refusal<'LOCAL_DATA_NOT_LOADED'>;
 
@@ -131,11 +154,16 @@ export interface TerminalEngine {
   ): Promise<ServerSession | ServerSessionRefusal | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
   currentUser(): Promise<SessionUser | undefined>;
   newCart(): Promise<{ readonly ok: true; readonly cart: Cart } | NotReady>;
-  lookupItem(code: string): Promise<ItemLookupOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
+  /**
+   * The item a scanned or typed code sells as, with its stock as this till knows it (undefined
+   * before the store's warehouse is loaded). Reading the stock at the scan also leaves what the
+   * sale's offline stock guard will read in memory, so "sale complete" does not wait for it.
+   */
+  lookupItem(code: string): Promise<ItemWithStockOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
   addToCart(
     cart: Cart,
     request: { readonly code: string; readonly quantity?: Quantity },
-  ): Promise<CartOutcome | ItemLookupOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
+  ): Promise<CartOutcome | ItemWithStockOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>>;
   completeSale(request: CompleteSaleRequest): Promise<CompleteSaleOutcome | SingleWriterRefusal>;
   voidSale(request: VoidSaleRequest): Promise<VoidSaleOutcome | SingleWriterRefusal>;
   refundSale(request: RefundSaleRequest): Promise<RefundSaleOutcome | SingleWriterRefusal>;
@@ -328,11 +356,18 @@ class Engine implements TerminalEngine {
     });
   }
 
-  async lookupItem(code: string) {
+  async lookupItem(code: string): Promise<ItemWithStockOutcome | Refusal<'TERMINAL_NOT_ACTIVATED'>> {
     return this.store.read(async (transaction) => {
       const identity = await readIdentity(transaction);
       if (identity === undefined) return refuse('TERMINAL_NOT_ACTIVATED');
-      return lookupItem(transaction, code, identity.storeId);
+      const found = await lookupItem(transaction, code, identity.storeId);
+      if (!found.ok) return found;
+      const warehouse = await readSellingWarehouse(transaction, identity.storeId);
+      const stock =
+        warehouse === undefined
+          ? undefined
+          : await readStockAvailability(transaction, identity.storeId, warehouse.id, found.item);
+      return { ...found, stock };
     });
   }
 
@@ -421,23 +456,9 @@ class Engine implements TerminalEngine {
       if (!found.ok) return found;
       const warehouse = await readSellingWarehouse(transaction, identity.storeId);
       if (warehouse === undefined) return refuse('LOCAL_DATA_NOT_LOADED');
-      const guard = await readGuardAvailability(
-        transaction,
-        identity.storeId,
-        warehouse.id,
-        found.item.variantId,
-      );
-      const text = (quantityMilli: number) => formatQuantity(quantityFromMilli(quantityMilli));
       return {
         ok: true as const,
-        availability: {
-          sku: found.item.sku,
-          variantId: found.item.variantId,
-          lastKnownAvailable: text(guard.lastKnownAvailableMilli),
-          localUnsynced: text(guard.localUnsyncedMilli),
-          safetyBuffer: text(guard.safetyBufferMilli),
-          sellableOffline: text(guard.sellableMilli),
-        },
+        availability: await readStockAvailability(transaction, identity.storeId, warehouse.id, found.item),
       };
     });
   }

@@ -18,6 +18,7 @@ export {
 } from './device-key/device-key-vault';
 export { memoryDeviceKeyVault } from './device-key/memory-device-key-vault';
 export {
+  type ItemWithStockOutcome,
   openTerminalEngine,
   type PreviousTerminal,
   type SessionUser,

@@ -21,8 +21,17 @@ describe('the offline stock guard', () => {
     await engine.sync();
     expect((await engine.status()).connectivity).toBe('offline');
 
+    // The scan already tells the cashier what may still be sold offline.
+    expect(await engine.lookupItem(fixture.products.hammer.barcode)).toMatchObject({
+      ok: true,
+      item: { sku: fixture.products.hammer.sku },
+      stock: { lastKnownAvailable: '3', localUnsynced: '0', safetyBuffer: '1', sellableOffline: '2' },
+    });
     const first = await sellProduct(engine, 'hammer', 2);
     expect(first).toMatchObject({ ok: true, sale: { offline: true } });
+    expect(await engine.lookupItem(fixture.products.hammer.sku)).toMatchObject({
+      stock: { localUnsynced: '2', sellableOffline: '0' },
+    });
     expect(await sellProduct(engine, 'hammer', 1)).toEqual({
       ok: false,
       code: 'STOCK_GUARD_BLOCKED',
