@@ -312,6 +312,42 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
 
+    it('the sole writer keeps the store’s Web Lock between writes and passes it to a tab that asks', async () => {
+      const name = freshDatabaseName();
+      const holder = await openIndexedDbStore(name);
+      const other = await openIndexedDbStore(name);
+      const lease = await holder.claimSoleWriter();
+      await holder.write((transaction) => transaction.put('sale/1', 1));
+      const requests = await countLockRequests(async () => {
+        for (let sale = 2; sale <= 4; sale += 1) {
+          await holder.write((transaction) => transaction.put(`sale/${sale}`, sale));
+        }
+      });
+      expect(requests).toBe(0);
+      for (let round = 1; round <= 3; round += 1) {
+        // An idle writer holding the lock must not keep another tab's reads (or its open) waiting.
+        expect(
+          await withinMs(
+            other.read((transaction) => transaction.get('sale/4')),
+            TURN_PASSED_WAIT_MS,
+            'a read in another tab',
+          ),
+        ).toBe(4);
+        expect(
+          await withinMs(
+            other.write((transaction) => transaction.count('sale/')),
+            TURN_PASSED_WAIT_MS,
+            'a write that changes nothing in another tab',
+          ),
+        ).toBe(4 + round - 1);
+        await holder.write((transaction) => transaction.put(`sale/${4 + round}`, 4 + round));
+      }
+      await lease?.release();
+      await holder.close();
+      await other.close();
+      await deleteIndexedDbStore(name);
+    });
+
     it('reads back what it committed from memory, asking IndexedDB only for the commit token', async () => {
       const name = freshDatabaseName();
       const store = await openIndexedDbStore(name);
@@ -596,6 +632,26 @@ async function countDecryptions<T>(work: () => Promise<T>): Promise<{ result: T;
     prototype.decrypt = original;
   }
 }
+
+/** How many Web Locks were asked for while `work` ran. */
+async function countLockRequests(work: () => Promise<void>): Promise<number> {
+  const prototype = LockManager.prototype;
+  const original = prototype.request;
+  let calls = 0;
+  prototype.request = function (this: LockManager, ...args: unknown[]) {
+    calls += 1;
+    return (original as (...args: unknown[]) => Promise<unknown>).apply(this, args);
+  } as typeof original;
+  try {
+    await work();
+    return calls;
+  } finally {
+    prototype.request = original;
+  }
+}
+
+/** The sole writer passes its turn as soon as it hears of a waiting tab: well within this. */
+const TURN_PASSED_WAIT_MS = 2_000;
 
 /** A delete that other connections do not block finishes in milliseconds; waiting longer means it is blocked. */
 const BLOCKED_DELETE_WAIT_MS = 5_000;

@@ -45,6 +45,9 @@ const OBJECT_STORE_NAME = 'entries';
 const COMMITS_OBJECT_STORE_NAME = 'commits';
 const COMMIT_TOKEN_KEY = 'token';
 const OBJECT_STORE_NAMES = [OBJECT_STORE_NAME, COMMITS_OBJECT_STORE_NAME];
+/** A tab waiting for the store's Web Lock asks the sole writer for it again after this, then less often. */
+const TURN_ASK_FIRST_WAIT_MS = 50;
+const TURN_ASK_WAIT_MAX_MS = 1_000;
 /** How long an open may wait for other tabs to close an older version before it gives up. */
 const OPEN_BLOCKED_TIMEOUT_MS = 10_000;
 
@@ -94,6 +97,18 @@ class BrowserIndexedDbStore implements IndexedDbStore {
    * other instance commits): whether a key exists costs no request. Undefined without the lease.
    */
   private knownKeys: Set<string> | undefined;
+  /**
+   * The sole writer's hold on the store's Web Lock, kept between writes so a sale does not wait for
+   * a grant; passed to other tabs when they ask for a turn (turnsWanted) and asked for again.
+   */
+  private turn: HeldWebLock | undefined;
+  /** Where tabs waiting for a turn say so, and where the sole writer listens. */
+  private turnsWanted: BroadcastChannel | undefined;
+  /** Set while the sole writer runs a write: a turn asked for meanwhile is passed when it ends. */
+  private writing = false;
+  private passTurnAfterWrite = false;
+  /** Where this instance, when it is not the sole writer, asks for a turn. */
+  private turnsWantedToSend: BroadcastChannel | undefined;
   /** Set when the browser closed the connection under us (storage cleared, another tab upgrading). */
   private closedByBrowser: string | null = null;
 
@@ -149,11 +164,15 @@ class BrowserIndexedDbStore implements IndexedDbStore {
         await transaction.checkedToken();
         return new Set(await transaction.allKeys());
       });
+      this.turn = holdWebLock(this.storeLockName, 'exclusive');
+      this.turnsWanted = new BroadcastChannel(this.storeLockName);
+      this.turnsWanted.onmessage = () => this.passTurn();
     });
     return {
       release: () =>
         this.lock.run('write', async () => {
           // Under this instance's own lock: none of its transactions sees the lease half given up.
+          this.giveUpTurn();
           await lease.release();
           this.knownKeys = undefined;
         }),
@@ -205,12 +224,13 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     work: (transaction: WriteTransaction) => Promise<T>,
   ): Promise<T> {
     this.assertOpen();
-    const turn = holdWebLock(this.storeLockName, 'exclusive');
+    this.writing = true;
     try {
       const committed = new IndexedDbReadTransaction(this.database, this.cache, knownKeys);
       const { result, changes } = await runBufferedWork(committed, work);
       if (changes.puts.length > 0 || changes.deletes.length > 0) {
-        await turn.granted;
+        this.turn ??= holdWebLock(this.storeLockName, 'exclusive');
+        await this.turn.granted;
         this.assertOpen();
         this.commitCount += 1;
         await commit(this.database, changes, {
@@ -222,8 +242,31 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       }
       return result;
     } finally {
-      turn.release();
+      this.writing = false;
+      if (this.passTurnAfterWrite) this.passTurn();
     }
+  }
+
+  /**
+   * Lets the tabs waiting for the store's Web Lock have it, and asks for it again behind them; a
+   * write in progress keeps it until it ends (its commit must happen under the lock).
+   */
+  private passTurn(): void {
+    if (this.knownKeys === undefined || this.turn === undefined) return;
+    if (this.writing) {
+      this.passTurnAfterWrite = true;
+      return;
+    }
+    this.passTurnAfterWrite = false;
+    this.turn.release();
+    this.turn = holdWebLock(this.storeLockName, 'exclusive');
+  }
+
+  private giveUpTurn(): void {
+    this.turnsWanted?.close();
+    this.turnsWanted = undefined;
+    this.turn?.release();
+    this.turn = undefined;
   }
 
   /**
@@ -268,6 +311,8 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     }
     await this.lock.run('write', async () => {
       this.closed = true;
+      this.giveUpTurn();
+      this.turnsWantedToSend?.close();
     });
     this.database.close();
   }
@@ -278,8 +323,32 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     if (locks === undefined) {
       return work();
     }
+    let granted = false;
     // The lock is held until the promise `work` returns settles.
-    return await locks.request(this.storeLockName, { mode }, work);
+    const turn = locks.request(this.storeLockName, { mode }, () => {
+      granted = true;
+      return work();
+    });
+    this.askSoleWriterForTurn(locks, () => granted).catch(() => undefined);
+    return await turn;
+  }
+
+  /**
+   * A sole writer in another tab holds the store's Web Lock between its writes: once this
+   * instance's request is queued (a query is answered after the requests sent before it), and for
+   * as long as it is still waiting, it asks that writer to pass the turn, less often as it waits.
+   */
+  private async askSoleWriterForTurn(locks: LockManager, granted: () => boolean): Promise<void> {
+    await locks.query();
+    for (
+      let waitMs = TURN_ASK_FIRST_WAIT_MS;
+      !granted();
+      waitMs = Math.min(waitMs * 2, TURN_ASK_WAIT_MAX_MS)
+    ) {
+      this.turnsWantedToSend ??= new BroadcastChannel(this.storeLockName);
+      this.turnsWantedToSend.postMessage('turn wanted');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 
   /** The Web Lock tabs take turns with: readers share it, a commit holds it alone. */
@@ -517,7 +586,12 @@ function requireWebLocks(): LockManager {
  * Asks for a Web Lock now and holds it once granted until `release`; `granted` settles when the
  * browser grants it. Releasing before the grant gives it back as soon as it comes.
  */
-function holdWebLock(name: string, mode: WebLockMode): { granted: Promise<void>; release(): void } {
+interface HeldWebLock {
+  readonly granted: Promise<void>;
+  release(): void;
+}
+
+function holdWebLock(name: string, mode: WebLockMode): HeldWebLock {
   let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => {
     release = resolve;
