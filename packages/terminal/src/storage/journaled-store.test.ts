@@ -237,6 +237,37 @@ describe('journaled store', () => {
     expect(await physicalKeys(inner, `${JOURNAL_NAMESPACE}record/`)).toHaveLength(1);
   });
 
+  it('keeps nothing in memory of a write the store below failed to commit', async () => {
+    const inner = createMemoryStore();
+    let failNextCommit = false;
+    // The store below runs the write's work, then fails as a commit that did not reach the disk.
+    const failing: TerminalStore = {
+      read: (work) => inner.read(work),
+      write: (work) => {
+        const fails = failNextCommit;
+        failNextCommit = false;
+        if (!fails) return inner.write(work);
+        return inner.write(async (transaction) => {
+          await work(transaction);
+          throw new Error('the disk refused the commit');
+        });
+      },
+      usage: () => inner.usage(),
+      close: () => inner.close(),
+    };
+    const store = journaled(failing);
+    await writeSale(store, 1);
+    await writeSale(store, 2);
+    failNextCommit = true;
+    await expect(writeSale(store, 3)).rejects.toThrow('the disk refused the commit');
+    // The overlay changed in place for sale 3; none of it may show.
+    expect(await store.read((transaction) => transaction.get('chain/head'))).toEqual({ sequence: 2 });
+    expect(await store.read((transaction) => transaction.has('fact/3'))).toBe(false);
+    await writeSale(store, 3);
+    expect(await store.read((transaction) => transaction.get('chain/head'))).toEqual({ sequence: 3 });
+    expect(await physicalKeys(inner, `${JOURNAL_NAMESPACE}record/`)).toHaveLength(3);
+  });
+
   it("refuses the journal's own keys to callers and hides them from scans and counts", async () => {
     const inner = createMemoryStore();
     const store = journaled(inner);

@@ -73,15 +73,18 @@ export interface JournaledStoreOptions {
 /** What the overlay holds for a key the records in force delete. */
 const DELETED = Symbol('deleted');
 
-/** The records in force, applied: each changed key's latest value, or DELETED. */
+/**
+ * The records in force, applied: each changed key's latest value, or DELETED. A write adds its
+ * record to the overlay in place (copying it cost a write time in proportion to the journal), so
+ * the state before a write and the one after share it; that is safe because the store below runs
+ * no transaction while a write runs, and a write that fails forgets the state it started from.
+ */
 type JournalState = {
   readonly first: number;
   readonly next: number;
-  readonly overlay: ReadonlyMap<string, JsonValue | typeof DELETED>;
+  readonly overlay: Map<string, JsonValue | typeof DELETED>;
   readonly bytes: number;
 };
-
-const EMPTY_STATE: JournalState = { first: 1, next: 1, overlay: new Map(), bytes: 0 };
 
 export function journalWrites(inner: TerminalStore, options: JournaledStoreOptions = {}): TerminalStore {
   return new JournaledStore(inner, options);
@@ -132,6 +135,8 @@ class JournaledStore implements TerminalStore {
       const recordBytes = checkJsonValue(record);
       if (recordBytes > RECORD_BYTES_MAX)
         return { result, state: await checkpoint(transaction, before, changes) };
+      // The overlay changes in place now; until the write is durable, no state in memory is known.
+      this.known = undefined;
       const after = applyRecord(before, changes, recordBytes);
       if (after.next - after.first > this.recordsMax || after.bytes > JOURNAL_BYTES_MAX) {
         return { result, state: await checkpoint(transaction, after) };
@@ -181,7 +186,7 @@ class JournaledStore implements TerminalStore {
     const known = this.known;
     if (known !== undefined && known.first === head.first && known.next === head.next) return known;
     const records = await transaction.scan({ prefix: RECORD_PREFIX });
-    let state: JournalState = { ...EMPTY_STATE, first: head.first, next: head.first };
+    let state: JournalState = { first: head.first, next: head.first, overlay: new Map(), bytes: 0 };
     for (const [key, stored] of records) {
       if (key !== recordKey(state.next)) {
         throw corrupt(`journal record ${key} is not the one expected (${recordKey(state.next)})`);
@@ -240,9 +245,9 @@ type RecordChanges = {
 
 const NO_CHANGES: RecordChanges = { puts: [], deletes: [] };
 
-/** The state with one more record in force. The overlay is copied: states are never changed. */
+/** The state with one more record in force, its overlay changed in place (see JournalState). */
 function applyRecord(state: JournalState, changes: RecordChanges, recordBytes: number): JournalState {
-  const overlay = new Map(state.overlay);
+  const { overlay } = state;
   for (const key of changes.deletes) overlay.set(key, DELETED);
   for (const [key, value] of changes.puts) overlay.set(key, value);
   return { first: state.first, next: state.next + 1, overlay, bytes: state.bytes + recordBytes };
