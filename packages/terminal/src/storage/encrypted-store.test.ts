@@ -204,6 +204,25 @@ describe('encrypted store', () => {
     ]);
   });
 
+  it('seals many values in flight at once, long and short, multi-byte included, each to its own bytes', async () => {
+    // The sealer encodes every plaintext into one reused buffer; each value must still open to its
+    // own text when a later, shorter or longer one was encoded while it was being encrypted.
+    const inner = createMemoryStore();
+    const store = encryptValues(inner, key);
+    const values = new Map<string, JsonValue>();
+    for (let index = 0; index < 600; index += 1) {
+      values.set(`v/${index}`, { index, text: `Café — ñandú ${'x€'.repeat((index * 37) % 900)}` });
+    }
+    await store.write(async (transaction) => {
+      for (const [recordKey, value] of values) await transaction.put(recordKey, value);
+    });
+    // A new layer over the same inner store remembers no plaintext: every value is decrypted.
+    const reopened = encryptValues(inner, key);
+    const read = await reopened.read((transaction) => transaction.scan({ prefix: 'v/' }));
+    expect(read).toHaveLength(values.size);
+    for (const [recordKey, value] of read) expect(value).toEqual(values.get(recordKey));
+  });
+
   it('makes keys WebCrypto will not export', async () => {
     const created = await createStorageKey();
     expect(created.extractable).toBe(false);
