@@ -1,7 +1,7 @@
 import type { StateChange, StateEntity } from '@mostrador/core';
 import { setIdentityStatus } from '../activation/terminal-identity';
-import type { WriteTransaction } from '../storage/terminal-store';
-import { readValue, storeKeys, writeValue } from '../store-layout';
+import type { JsonValue, WriteTransaction } from '../storage/terminal-store';
+import { readValue, storeKeys } from '../store-layout';
 import { type EntityData, type StateRecord, stateIndexKeys } from './state-records';
 
 /**
@@ -28,6 +28,9 @@ export type IndexEntrySink = (indexKey: string, value: string) => void;
  * Stores a change whose key has no row yet, so there is nothing to read or unindex first: a
  * snapshot loaded into a state that held no rows when the load began (each key comes once). With
  * `deferIndexes`, the row's index entries go there instead of into this transaction.
+ *
+ * A snapshot calls this for every one of half a million rows, so it awaits only what is
+ * asynchronous: the put, and the side effects of the rare change that has any.
  */
 export async function storeStateChange(
   transaction: WriteTransaction,
@@ -41,14 +44,15 @@ export async function storeStateChange(
     await transaction.delete(key);
     return;
   }
-  const record = { version: change.version, generation, data: change.data };
-  await writeValue(transaction, key, record);
-  if (deferIndexes === undefined) await addIndexes(transaction, change.entity, change.key, change.data);
-  else
-    await visitIndexes(change.entity, change.key, change.data, async (indexKey, value) =>
-      deferIndexes(indexKey, value),
-    );
-  await applySideEffects(transaction, change, terminalId);
+  const record: StateRecord<StateEntity> = { version: change.version, generation, data: change.data };
+  await transaction.put(key, record as unknown as JsonValue);
+  const indexKey = indexKeyOf(change.entity, change.key, change.data);
+  if (indexKey !== null) {
+    if (deferIndexes === undefined) await transaction.put(indexKey, change.key);
+    else deferIndexes(indexKey, change.key);
+  }
+  const status = ownTerminalStatus(change, terminalId);
+  if (status !== null) await setIdentityStatus(transaction, status);
 }
 
 /** Removes a state row and its index entries (used by the sweep after a reload). */
@@ -62,21 +66,17 @@ export async function removeStateRecord(
   await transaction.delete(storeKeys.state(entity, key));
 }
 
-/** The server revokes a terminal through the feed; the terminal stops recording facts at once. */
-async function applySideEffects(transaction: WriteTransaction, change: StateChange, terminalId: string) {
-  if (change.entity !== 'terminal' || change.data === null || change.data.id !== terminalId) return;
-  if (change.data.status === 'revoked' || change.data.status === 'reactivation_required') {
-    await setIdentityStatus(transaction, change.data.status);
-  }
-}
-
-async function addIndexes(
-  transaction: WriteTransaction,
-  entity: StateEntity,
-  key: string,
-  data: EntityData<StateEntity>,
-) {
-  await visitIndexes(entity, key, data, (indexKey, value) => transaction.put(indexKey, value));
+/**
+ * The server revokes a terminal through the feed; the terminal stops recording facts at once.
+ * Returns the status this terminal's identity takes from the change, or null for any other change.
+ */
+function ownTerminalStatus(
+  change: StateChange,
+  terminalId: string,
+): 'revoked' | 'reactivation_required' | null {
+  if (change.entity !== 'terminal' || change.data === null || change.data.id !== terminalId) return null;
+  const { status } = change.data;
+  return status === 'revoked' || status === 'reactivation_required' ? status : null;
 }
 
 async function removeIndexes(
@@ -85,32 +85,23 @@ async function removeIndexes(
   key: string,
   data: EntityData<StateEntity>,
 ) {
-  await visitIndexes(entity, key, data, async (indexKey, value) => {
-    // Two variants may have swapped SKUs in one version; only remove an entry that still points here.
-    if ((await transaction.get(indexKey)) === value) await transaction.delete(indexKey);
-  });
+  const indexKey = indexKeyOf(entity, key, data);
+  // Two variants may have swapped SKUs in one version; only remove an entry that still points here.
+  if (indexKey !== null && (await transaction.get(indexKey)) === key) await transaction.delete(indexKey);
 }
 
-async function visitIndexes(
-  entity: StateEntity,
-  key: string,
-  data: EntityData<StateEntity>,
-  visit: (indexKey: string, value: string) => Promise<void>,
-): Promise<void> {
+/** The key of the one index entry a row has (its SKU, its variant's price list, …), whose value is the row's key. */
+function indexKeyOf(entity: StateEntity, key: string, data: EntityData<StateEntity>): string | null {
   switch (entity) {
     case 'variant':
-      await visit(stateIndexKeys.sku((data as EntityData<'variant'>).sku), key);
-      return;
+      return stateIndexKeys.sku((data as EntityData<'variant'>).sku);
     case 'price':
-      await visit(stateIndexKeys.variantPrice((data as EntityData<'price'>).variantId, key), key);
-      return;
+      return stateIndexKeys.variantPrice((data as EntityData<'price'>).variantId, key);
     case 'tax_rate':
-      await visit(stateIndexKeys.taxClass((data as EntityData<'tax_rate'>).taxClass, key), key);
-      return;
+      return stateIndexKeys.taxClass((data as EntityData<'tax_rate'>).taxClass, key);
     case 'warehouse':
-      await visit(stateIndexKeys.storeWarehouse((data as EntityData<'warehouse'>).storeId, key), key);
-      return;
+      return stateIndexKeys.storeWarehouse((data as EntityData<'warehouse'>).storeId, key);
     default:
-      return;
+      return null;
   }
 }
