@@ -90,7 +90,11 @@ export async function applyStockMovement(
   };
 }
 
-/** The difference between a counted quantity and what the books say, computed exactly by PostgreSQL. */
+/**
+ * The difference between a counted quantity and what the books say, computed exactly by PostgreSQL.
+ * The level is locked as an UPDATE locks it (FOR NO KEY UPDATE), which the key-share locks of
+ * in-flight pushes' movements do not block: a count waits only for writers of the level itself.
+ */
 export async function countedDelta(
   work: TenantWork,
   warehouseId: string,
@@ -99,7 +103,7 @@ export async function countedDelta(
 ): Promise<string> {
   const result = await sql<{ delta: string }>`
     SELECT (${countedQuantity}::numeric(14, 3) - coalesce((
-      SELECT qty_on_hand FROM stock_levels WHERE warehouse_id = ${warehouseId} AND variant_id = ${variantId} FOR UPDATE
+      SELECT qty_on_hand FROM stock_levels WHERE warehouse_id = ${warehouseId} AND variant_id = ${variantId} FOR NO KEY UPDATE
     ), 0))::numeric(14, 3)::text AS delta
   `.execute(work.transaction);
   const delta = result.rows[0]?.delta;

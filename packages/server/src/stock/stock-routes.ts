@@ -205,6 +205,10 @@ export function registerStockRoutes(app: AppInstance, database: Database): void 
           work,
           body.lines.map((line) => line.variantId),
         );
+        // A count locks the levels it reads; like every writer of levels (pushes, receipts), it
+        // takes the tenant's change version first, or it and a push holding the version and
+        // waiting on the counted level would wait on each other.
+        if (body.lines.some((line) => 'countedQuantity' in line)) await work.changeVersion();
         const levels: StockLevelAfter[] = [];
         const applied: { variantId: string; qtyDelta: string }[] = [];
         for (const line of body.lines) {

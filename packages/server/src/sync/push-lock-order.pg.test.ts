@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInstance } from '../http/app-instance';
 import {
+  bearer,
   createTestTenant,
   login,
   startTestServer,
@@ -42,12 +43,13 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
   let terminal: TestTerminal;
   let variants: { variantId: string; priceMinor: number }[];
   let seriesId: string;
+  let manager: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     app = await syncAppFor(server);
     tenant = await createTestTenant(server.database, 5);
-    const manager = await login(server.app, tenant, tenant.emails.managerMx);
+    manager = await login(server.app, tenant, tenant.emails.managerMx);
     terminal = await activateTerminal(server, tenant, manager, 'MX', tenant.userIds.managerMx);
     variants = await pricedVariants(server.database, tenant.tenantId, 'MXN', 2);
     const series = await server.database.system
@@ -176,4 +178,67 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
       }
     });
   }
+
+  it('a stock count takes the version before it locks the level it counts', async () => {
+    const holder = await connect();
+    const probe = await connect();
+    try {
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await holder.query('BEGIN');
+      await holder.query(lockStatements.version, lockParameters('version'));
+      const counted = server.app.inject({
+        method: 'POST',
+        url: '/api/v1/stock/adjustments',
+        headers: bearer(manager),
+        payload: {
+          warehouseId: tenant.warehouseIds.MX,
+          reason: 'Conteo cíclico',
+          lines: [{ variantId: variants[1]!.variantId, countedQuantity: '40' }],
+        },
+      });
+      expect(await blockedBy(probe, holderPid)).toHaveLength(1);
+      expect(await heldElsewhere(probe, 'level')).toBe(false);
+      await holder.query('ROLLBACK');
+      const answer = await counted;
+      expect(answer.statusCode).toBe(201);
+      expect(answer.json().levels[0].qtyOnHand).toBe('40.000');
+    } finally {
+      await holder.end();
+      await probe.end();
+    }
+  });
+
+  it('a stock count does not wait on a push that has only recorded its movements', async () => {
+    const holder = await connect();
+    const probe = await connect();
+    try {
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      server.clock.now = new Date();
+      const batch = await sales(2);
+      await holder.query('BEGIN');
+      await holder.query(lockStatements.series, lockParameters('series'));
+      // The push has written its movements (and key-share locked their levels) and waits on the series.
+      const pushed = push(app, terminal, batch);
+      expect(await blockedBy(probe, holderPid)).toHaveLength(1);
+      const counted = await Promise.race([
+        server.app.inject({
+          method: 'POST',
+          url: '/api/v1/stock/adjustments',
+          headers: bearer(manager),
+          payload: {
+            warehouseId: tenant.warehouseIds.MX,
+            reason: 'Conteo cíclico',
+            lines: [{ variantId: variants[1]!.variantId, countedQuantity: '30' }],
+          },
+        }),
+        new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), BLOCKED_WAIT_MS_MAX / 2)),
+      ]);
+      expect(counted === 'waited' ? counted : counted.statusCode).toBe(201);
+      await holder.query('ROLLBACK');
+      expect((await pushed).outcome).toBe('applied');
+    } finally {
+      await holder.end();
+      await probe.end();
+    }
+  });
 });
