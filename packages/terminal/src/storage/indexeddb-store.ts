@@ -149,9 +149,9 @@ class BrowserIndexedDbStore implements IndexedDbStore {
    * the tab closes (the browser then releases the Web Lock): the writer tab's engine takes it as
    * its single-writer lock (writer-lock.ts). While it holds, its cache needs no commit token read
    * per transaction, it knows every key (one request for all of them now) so a key that does not
-   * exist costs no request, its reads take no Web Lock, and a write waits for the Web Lock only to
-   * commit, asking for it while the work (reads, signing, sealing) runs; another instance's write
-   * is refused with STORE_LOCKED. Undefined when another instance holds it (or is writing now).
+   * exist costs no request, its reads take no Web Lock, and it keeps the store's Web Lock between
+   * its writes, passing it to a tab that asks (passTurn); another instance's write is refused with
+   * STORE_LOCKED. Undefined when another instance holds it (or is writing now).
    */
   async claimSoleWriter(): Promise<WriterLease | undefined> {
     this.assertOpen();
@@ -216,8 +216,9 @@ class BrowserIndexedDbStore implements IndexedDbStore {
 
   /**
    * The sole writer's write: its reads are answered as if under the lock (nobody else commits), and
-   * the exclusive Web Lock that keeps other tabs' readers from seeing half of two states is asked
-   * for at once and awaited only before the commit, so its grant overlaps the work.
+   * the exclusive Web Lock that keeps other tabs' readers from seeing half of two states is the one
+   * it keeps between writes, awaited only before the commit (right after passing the turn, the
+   * grant comes once the waiting tabs are done).
    */
   private async writeAsSoleWriter<T>(
     knownKeys: Set<string>,
