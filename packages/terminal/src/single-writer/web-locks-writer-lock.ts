@@ -16,20 +16,44 @@ export interface LockManagerLike {
  */
 export function webLocksWriterLock(name: string, locks: LockManagerLike = defaultLockManager()): WriterLock {
   return {
-    acquire: () =>
-      new Promise<WriterLease | undefined>((resolve, reject) => {
-        locks
-          .request(name, { mode: 'exclusive', ifAvailable: true }, async (lock) => {
-            if (lock === null) {
-              resolve(undefined);
-              return;
-            }
-            // Holding the callback's promise open is what holds the lock.
-            await new Promise<void>((release) => resolve({ release: async () => release() }));
-          })
-          .catch(reject);
-      }),
+    acquire: async (): Promise<WriterLease | undefined> => {
+      const held = holdWebLock(locks, name, { mode: 'exclusive', ifAvailable: true });
+      if (!(await held.granted)) return undefined;
+      return { release: async () => held.release() };
+    },
   };
+}
+
+/** A Web Lock asked for and kept until `release`. */
+export interface HeldWebLock {
+  /** True once the browser granted it; false when `ifAvailable` found it taken. */
+  readonly granted: Promise<boolean>;
+  /** Gives it back, or, before the grant, gives it back as soon as it comes. */
+  release(): void;
+}
+
+/** Asks for a Web Lock now and holds it once granted until `release`. */
+export function holdWebLock(
+  locks: LockManagerLike,
+  name: string,
+  options: { readonly mode: 'exclusive' | 'shared'; readonly ifAvailable?: boolean },
+): HeldWebLock {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const granted = new Promise<boolean>((resolve, reject) => {
+    locks
+      .request(name, options, (lock) => {
+        resolve(lock !== null);
+        // Holding the callback's promise open is what holds the lock.
+        return lock === null ? Promise.resolve() : released;
+      })
+      .catch(reject);
+  });
+  // A holder that gave the lock back before the grant never awaits it; a refusal is nobody's then.
+  granted.catch(() => undefined);
+  return { granted, release };
 }
 
 function defaultLockManager(): LockManagerLike {

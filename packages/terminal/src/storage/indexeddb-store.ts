@@ -1,4 +1,4 @@
-import { webLocksWriterLock } from '../single-writer/web-locks-writer-lock';
+import { type HeldWebLock, holdWebLock, webLocksWriterLock } from '../single-writer/web-locks-writer-lock';
 import type { WriterLease } from '../single-writer/writer-lock';
 import {
   type FinishableReadTransaction,
@@ -161,10 +161,10 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       this.assertOpen();
       // What the cache knew may predate other instances' commits: check it once, then trust it.
       this.knownKeys = await this.readNow(async (transaction) => {
-        await transaction.checkedToken();
+        await transaction.checkCache();
         return new Set(await transaction.allKeys());
       });
-      this.turn = holdWebLock(this.storeLockName, 'exclusive');
+      this.turn = this.holdStoreLock();
       this.turnsWanted = new BroadcastChannel(this.storeLockName);
       this.turnsWanted.onmessage = () => this.passTurn();
     });
@@ -230,13 +230,14 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       const committed = new IndexedDbReadTransaction(this.database, this.cache, knownKeys);
       const { result, changes } = await runBufferedWork(committed, work);
       if (changes.puts.length > 0 || changes.deletes.length > 0) {
-        this.turn ??= holdWebLock(this.storeLockName, 'exclusive');
+        this.turn ??= this.holdStoreLock();
         await this.turn.granted;
         this.assertOpen();
         this.commitCount += 1;
         await commit(this.database, changes, {
           token: `${this.instanceId}/${this.commitCount}`,
-          replacing: await committed.checkedToken(),
+          // Its cache is exact whether or not this write read anything.
+          replacing: this.cache?.currentToken() ?? null,
           cache: this.cache,
           knownKeys,
         });
@@ -260,7 +261,7 @@ class BrowserIndexedDbStore implements IndexedDbStore {
     }
     this.passTurnAfterWrite = false;
     this.turn.release();
-    this.turn = holdWebLock(this.storeLockName, 'exclusive');
+    this.turn = this.holdStoreLock();
   }
 
   private giveUpTurn(): void {
@@ -350,6 +351,11 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       this.turnsWantedToSend.postMessage('turn wanted');
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
+  }
+
+  /** Asks for the store's Web Lock alone, to keep between the sole writer's writes. */
+  private holdStoreLock(): HeldWebLock {
+    return holdWebLock(requireWebLocks(), this.storeLockName, { mode: 'exclusive' });
   }
 
   /** The Web Lock tabs take turns with: readers share it, a commit holds it alone. */
@@ -484,12 +490,14 @@ class IndexedDbReadTransaction implements FinishableReadTransaction {
     this.finished = true;
   }
 
-  /**
-   * The commit token this transaction checked the cache against (reading it now if it has not yet),
-   * or null when the cache may not answer.
-   */
+  /** The commit token this transaction checked the cache against, or null if it did not. */
   checkedToken(): Promise<string | null> {
-    return this.validCacheToken();
+    return this.cacheToken ?? Promise.resolve(null);
+  }
+
+  /** Checks the cache against the commit token now, if this transaction has not yet. */
+  async checkCache(): Promise<void> {
+    await this.validCacheToken();
   }
 
   /**
@@ -587,29 +595,6 @@ function requireWebLocks(): LockManager {
  * Asks for a Web Lock now and holds it once granted until `release`; `granted` settles when the
  * browser grants it. Releasing before the grant gives it back as soon as it comes.
  */
-interface HeldWebLock {
-  readonly granted: Promise<void>;
-  release(): void;
-}
-
-function holdWebLock(name: string, mode: WebLockMode): HeldWebLock {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const granted = new Promise<void>((resolve, reject) => {
-    requireWebLocks()
-      .request(name, { mode }, () => {
-        resolve();
-        return released;
-      })
-      .catch(reject);
-  });
-  // A write that failed before the grant never awaits it; a refusal then is nobody's to handle.
-  granted.catch(() => undefined);
-  return { granted, release };
-}
-
 function openDatabase(databaseName: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = globalThis.indexedDB.open(databaseName, INDEXEDDB_SCHEMA_VERSION);
