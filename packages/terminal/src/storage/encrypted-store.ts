@@ -303,7 +303,7 @@ class EncryptingWriteTransaction implements WriteTransaction {
   }
 }
 
-/** The UTF-8 bytes of a text a seal reads at most one byte in, so a buffer this large always fits. */
+/** A UTF-16 code unit encodes to at most three UTF-8 bytes, so three bytes a unit always fit. */
 const UTF8_BYTES_PER_CHAR_MAX = 3;
 /** Scratch kept between seals; a larger one (a rare large value) is made for that seal alone. */
 const UTF8_SCRATCH_BYTES_MAX = 1024 * 1024;
