@@ -14,10 +14,10 @@ import {
 } from '../testing/test-server';
 import {
   activateTerminal,
+  oneUnitSales,
   onHand,
   pricedVariants,
   push,
-  salePayload,
   syncAppFor,
   type TestTerminal,
 } from './push-test-kit';
@@ -72,29 +72,8 @@ describe('push: concurrent server instances apply a batch once', () => {
     await server.close();
   });
 
-  async function sales(terminal: TestTerminal, count: number): Promise<FactEnvelope[]> {
-    const facts: FactEnvelope[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const variant = variants[index % variants.length]!;
-      facts.push(
-        await terminal.record(
-          salePayload({
-            currency: 'MXN',
-            provisionalFolio: terminal.nextProvisionalFolio(),
-            lines: [
-              {
-                variantId: variant.variantId,
-                warehouseId: tenant.warehouseIds.MX,
-                quantity: '1',
-                unitPriceMinor: variant.priceMinor,
-              },
-            ],
-          }),
-        ),
-      );
-    }
-    return facts;
-  }
+  const sales = (terminal: TestTerminal, count: number) =>
+    oneUnitSales(terminal, variants, tenant.warehouseIds.MX, count);
 
   const countOf = async (table: 'facts' | 'sales' | 'folio_assignments') =>
     Number(

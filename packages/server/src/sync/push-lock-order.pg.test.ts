@@ -1,4 +1,4 @@
-import type { FactEnvelope, PushResponse } from '@mostrador/core';
+import type { PushResponse } from '@mostrador/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInstance } from '../http/app-instance';
@@ -12,10 +12,10 @@ import {
 } from '../testing/test-server';
 import {
   activateTerminal,
+  oneUnitSales,
   onHand,
   pricedVariants,
   push,
-  salePayload,
   syncAppFor,
   type TestTerminal,
 } from './push-test-kit';
@@ -68,35 +68,44 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
   });
   afterAll(async () => server.close());
 
-  async function sales(count: number): Promise<FactEnvelope[]> {
-    const facts: FactEnvelope[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const variant = variants[index % variants.length]!;
-      facts.push(
-        await terminal.record(
-          salePayload({
-            currency: 'MXN',
-            provisionalFolio: terminal.nextProvisionalFolio(),
-            lines: [
-              {
-                variantId: variant.variantId,
-                warehouseId: tenant.warehouseIds.MX,
-                quantity: '1',
-                unitPriceMinor: variant.priceMinor,
-              },
-            ],
-          }),
-        ),
-      );
-    }
-    return facts;
-  }
+  const sales = (count: number) => oneUnitSales(terminal, variants, tenant.warehouseIds.MX, count);
 
   async function connect(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
     return client;
   }
+
+  /**
+   * Two connections of the test's own: `holder` takes a lock in its transaction, `probe` watches
+   * who waits on it and which locks are free. Both are closed afterwards, whatever happens.
+   */
+  async function withHolderAndProbe(
+    work: (connections: { holder: pg.Client; probe: pg.Client; holderPid: number }) => Promise<void>,
+  ): Promise<void> {
+    const holder = await connect();
+    const probe = await connect();
+    try {
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await work({ holder, probe, holderPid });
+    } finally {
+      await holder.end();
+      await probe.end();
+    }
+  }
+
+  /** A manager's stock count of the locked variant, as the stock screen sends it. */
+  const countStock = (countedQuantity: string) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/stock/adjustments',
+      headers: bearer(manager),
+      payload: {
+        warehouseId: tenant.warehouseIds.MX,
+        reason: 'Conteo cíclico',
+        lines: [{ variantId: variants[1]!.variantId, countedQuantity }],
+      },
+    });
 
   type SharedLock = 'series' | 'version' | 'level';
   const lockStatements: Record<SharedLock, string> = {
@@ -147,11 +156,7 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
   ];
   for (const { held, pushHolds, pushLacks } of cases) {
     it(`waiting on the ${held}, a push holds ${pushHolds.join(' and ') || 'no shared lock'}`, async () => {
-      const holder = await connect();
-      const probe = await connect();
-      try {
-        const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
-          .pid;
+      await withHolderAndProbe(async ({ holder, probe, holderPid }) => {
         const level = () =>
           onHand(server.database, tenant.tenantId, tenant.warehouseIds.MX, variants[1]!.variantId);
         const levelBefore = Number(await level());
@@ -172,47 +177,26 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
         expect(answer.folios).toHaveLength(batch.length);
         // Half the sales sold the second variant, one unit each.
         expect(Number(await level())).toBe(levelBefore - batch.length / 2);
-      } finally {
-        await holder.end();
-        await probe.end();
-      }
+      });
     });
   }
 
   it('a stock count takes the version before it locks the level it counts', async () => {
-    const holder = await connect();
-    const probe = await connect();
-    try {
-      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await withHolderAndProbe(async ({ holder, probe, holderPid }) => {
       await holder.query('BEGIN');
       await holder.query(lockStatements.version, lockParameters('version'));
-      const counted = server.app.inject({
-        method: 'POST',
-        url: '/api/v1/stock/adjustments',
-        headers: bearer(manager),
-        payload: {
-          warehouseId: tenant.warehouseIds.MX,
-          reason: 'Conteo cíclico',
-          lines: [{ variantId: variants[1]!.variantId, countedQuantity: '40' }],
-        },
-      });
+      const counted = countStock('40');
       expect(await blockedBy(probe, holderPid)).toHaveLength(1);
       expect(await heldElsewhere(probe, 'level')).toBe(false);
       await holder.query('ROLLBACK');
       const answer = await counted;
       expect(answer.statusCode).toBe(201);
       expect(answer.json().levels[0].qtyOnHand).toBe('40.000');
-    } finally {
-      await holder.end();
-      await probe.end();
-    }
+    });
   });
 
   it('a stock count does not wait on a push that has only recorded its movements', async () => {
-    const holder = await connect();
-    const probe = await connect();
-    try {
-      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await withHolderAndProbe(async ({ holder, probe, holderPid }) => {
       server.clock.now = new Date();
       const batch = await sales(2);
       await holder.query('BEGIN');
@@ -221,24 +205,12 @@ describe.skipIf(process.env.DATABASE_URL === undefined)('push: lock order of the
       const pushed = push(app, terminal, batch);
       expect(await blockedBy(probe, holderPid)).toHaveLength(1);
       const counted = await Promise.race([
-        server.app.inject({
-          method: 'POST',
-          url: '/api/v1/stock/adjustments',
-          headers: bearer(manager),
-          payload: {
-            warehouseId: tenant.warehouseIds.MX,
-            reason: 'Conteo cíclico',
-            lines: [{ variantId: variants[1]!.variantId, countedQuantity: '30' }],
-          },
-        }),
+        countStock('30'),
         new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), BLOCKED_WAIT_MS_MAX / 2)),
       ]);
       expect(counted === 'waited' ? counted : counted.statusCode).toBe(201);
       await holder.query('ROLLBACK');
       expect((await pushed).outcome).toBe('applied');
-    } finally {
-      await holder.end();
-      await probe.end();
-    }
+    });
   });
 });

@@ -274,6 +274,34 @@ export function salePayload(input: SaleInput): SaleCompleted {
   };
 }
 
+/**
+ * `count` signed sales of one unit each, in MXN from one warehouse, cycling through `variants`:
+ * the plain backlog the concurrency tests push.
+ */
+export async function oneUnitSales(
+  terminal: TestTerminal,
+  variants: readonly { readonly variantId: string; readonly priceMinor: number }[],
+  warehouseId: string,
+  count: number,
+): Promise<FactEnvelope[]> {
+  const facts: FactEnvelope[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const variant = variants[index % variants.length]!;
+    facts.push(
+      await terminal.record(
+        salePayload({
+          currency: 'MXN',
+          provisionalFolio: terminal.nextProvisionalFolio(),
+          lines: [
+            { variantId: variant.variantId, warehouseId, quantity: '1', unitPriceMinor: variant.priceMinor },
+          ],
+        }),
+      ),
+    );
+  }
+  return facts;
+}
+
 /** A variant of the tenant with its tenant-wide price in a currency. */
 export async function pricedVariants(
   database: Database,
