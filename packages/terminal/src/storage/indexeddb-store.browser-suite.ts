@@ -348,6 +348,37 @@ export function runIndexedDbStoreSuite(runner: ContractRunner): void {
       await deleteIndexedDbStore(name);
     });
 
+    it('the sole writer stores one new commit token a turn, and another tab sees every write after it', async () => {
+      const name = freshDatabaseName();
+      const holder = await openIndexedDbStore(name);
+      const other = await openIndexedDbStore(name);
+      const lease = await holder.claimSoleWriter();
+      const puts: number[] = [];
+      const write = async (cash: number) => {
+        const { calls } = await countObjectStoreCalls(['put'], () =>
+          holder.write((transaction) => transaction.put('shift/cash', cash)),
+        );
+        puts.push(calls.length);
+      };
+      const readInOtherTab = () => other.read((transaction) => transaction.get('shift/cash'));
+      await write(100);
+      await write(150);
+      // Another tab's read takes a turn, and keeps what it read in memory against that token.
+      expect(await readInOtherTab()).toBe(150);
+      await write(200);
+      await write(250);
+      expect(await readInOtherTab()).toBe(250);
+      await lease?.release();
+      // Without the lease, every write stores a new token again.
+      await write(300);
+      expect(await readInOtherTab()).toBe(300);
+      // The first write of a turn stores the value and a new token; the next ones the value alone.
+      expect(puts).toEqual([2, 1, 2, 1, 2]);
+      await holder.close();
+      await other.close();
+      await deleteIndexedDbStore(name);
+    });
+
     it('reads back what it committed from memory, asking IndexedDB only for the commit token', async () => {
       const name = freshDatabaseName();
       const store = await openIndexedDbStore(name);

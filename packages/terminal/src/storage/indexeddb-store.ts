@@ -37,7 +37,8 @@ import { TerminalStoreError } from './terminal-store-error';
  *
  * Database layout:
  * - version 2 (2026-11): object store "commits" added, holding under "token" the token of the last
- *   commit made through this adapter.
+ *   commit made through this adapter; the sole writer stores one in the first commit of each turn
+ *   it holds the store's Web Lock, since other tabs see the store only between its turns.
  * - version 1: object store "entries", out-of-line string keys, no indexes.
  */
 export const INDEXEDDB_SCHEMA_VERSION = 2;
@@ -104,6 +105,12 @@ class BrowserIndexedDbStore implements IndexedDbStore {
   private turn: HeldWebLock | undefined;
   /** Where tabs waiting for a turn say so, and where the sole writer listens. */
   private turnsWanted: BroadcastChannel | undefined;
+  /**
+   * The turn in which the sole writer last stored a new commit token. Other tabs see the store only
+   * between turns, so one new token a turn tells them everything changed; the writes after it in
+   * the same turn leave the token alone and put nothing in the commits object store.
+   */
+  private turnWithNewToken: HeldWebLock | undefined;
   /** Set while the sole writer runs a write: a turn asked for meanwhile is passed when it ends. */
   private writing = false;
   private passTurnAfterWrite = false;
@@ -205,6 +212,7 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       await this.whileNoSoleWriter(() =>
         commit(this.database, changes, {
           token: `${this.instanceId}/${this.commitCount}`,
+          storesToken: true,
           replacing,
           cache: this.cache,
           knownKeys: undefined,
@@ -231,16 +239,21 @@ class BrowserIndexedDbStore implements IndexedDbStore {
       const { result, changes } = await runBufferedWork(committed, work);
       if (changes.puts.length > 0 || changes.deletes.length > 0) {
         this.turn ??= this.holdStoreLock();
-        await this.turn.granted;
+        const turn = this.turn;
+        await turn.granted;
         this.assertOpen();
-        this.commitCount += 1;
+        // Its cache is exact whether or not this write read anything.
+        const replacing = this.cache?.currentToken() ?? null;
+        const keepsToken = this.turnWithNewToken === turn && replacing !== null;
+        if (!keepsToken) this.commitCount += 1;
         await commit(this.database, changes, {
-          token: `${this.instanceId}/${this.commitCount}`,
-          // Its cache is exact whether or not this write read anything.
-          replacing: this.cache?.currentToken() ?? null,
+          token: keepsToken ? replacing : `${this.instanceId}/${this.commitCount}`,
+          storesToken: !keepsToken,
+          replacing,
           cache: this.cache,
           knownKeys,
         });
+        this.turnWithNewToken = turn;
       }
       return result;
     } finally {
@@ -672,9 +685,12 @@ function collectBackwards(
   });
 }
 
-/** A commit's new token, and what the cache knew before it. */
+/** A commit's token, and what the cache knew before it. */
 interface CommitTokens {
+  /** The token of the state after the commit: a new one, or the sole writer's own (storesToken false). */
   readonly token: string;
+  /** Whether the commit stores `token`; only the sole writer, within a turn, may leave it unchanged. */
+  readonly storesToken: boolean;
   /**
    * The token the write's own reads found, under the lock the write still holds, or null when it
    * read nothing: then the cache cannot tell whether another tab committed before this turn.
@@ -691,11 +707,17 @@ interface CommitTokens {
  * knew if the write checked that nobody else committed, else alone.
  */
 function commit(database: IDBDatabase, changes: TransactionChanges, tokens: CommitTokens): Promise<void> {
-  const { token, replacing, cache, knownKeys } = tokens;
+  const { token, storesToken, replacing, cache, knownKeys } = tokens;
   return new Promise((resolve, reject) => {
     let transaction: IDBTransaction | undefined;
     try {
-      transaction = database.transaction(OBJECT_STORE_NAMES, 'readwrite', { durability: 'strict' });
+      transaction = database.transaction(
+        storesToken ? OBJECT_STORE_NAMES : [OBJECT_STORE_NAME],
+        'readwrite',
+        {
+          durability: 'strict',
+        },
+      );
       const started = transaction;
       started.oncomplete = () => {
         if (cache !== undefined) {
@@ -712,7 +734,7 @@ function commit(database: IDBDatabase, changes: TransactionChanges, tokens: Comm
         cache?.forget();
         reject(writeFailure(started.error));
       };
-      started.objectStore(COMMITS_OBJECT_STORE_NAME).put(token, COMMIT_TOKEN_KEY);
+      if (storesToken) started.objectStore(COMMITS_OBJECT_STORE_NAME).put(token, COMMIT_TOKEN_KEY);
       const store = started.objectStore(OBJECT_STORE_NAME);
       for (const key of changes.deletes) {
         store.delete(key);
