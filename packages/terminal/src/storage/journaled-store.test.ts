@@ -81,6 +81,34 @@ async function expectStoreError(operation: Promise<unknown>, code: TerminalStore
   expect(isTerminalStoreError(outcome) ? outcome.code : outcome).toBe(code);
 }
 
+/** The keys each write puts in `inner`, write by write. */
+function countingPuts(inner: TerminalStore): { store: TerminalStore; puts: string[][] } {
+  const puts: string[][] = [];
+  const store: TerminalStore = {
+    read: (work) => inner.read(work),
+    write: (work) =>
+      inner.write((transaction) => {
+        const keys: string[] = [];
+        puts.push(keys);
+        return work({
+          ...transaction,
+          get: (key) => transaction.get(key),
+          has: (key) => transaction.has(key),
+          scan: (options) => transaction.scan(options),
+          count: (prefix) => transaction.count(prefix),
+          delete: (key) => transaction.delete(key),
+          put: (key, value) => {
+            keys.push(key);
+            return transaction.put(key, value);
+          },
+        });
+      }),
+    usage: () => inner.usage(),
+    close: () => inner.close(),
+  };
+  return { store, puts };
+}
+
 function journaled(inner: TerminalStore, options: JournaledStoreOptions = {}) {
   return journalWrites(inner, { idleCheckpointMs: null, ...options }) as TerminalStore & {
     checkpoint(): Promise<number>;
@@ -99,26 +127,43 @@ async function writeSale(store: TerminalStore, sale: number): Promise<void> {
 }
 
 describe('journaled store', () => {
-  it('puts two values below for a write of any small number of keys: its record and the head', async () => {
+  it('puts one value below for a write of any small number of keys: its record', async () => {
     const inner = createMemoryStore();
-    const store = journaled(inner);
+    const { store: counted, puts } = countingPuts(inner);
+    const store = journaled(counted);
     await writeSale(store, 1);
     await writeSale(store, 2);
+    await writeSale(store, 3);
+    // The first write of a journal also puts its head; the head changes again only at a checkpoint.
+    expect(puts).toEqual(
+      [[`${JOURNAL_NAMESPACE}record/00000001`, `${JOURNAL_NAMESPACE}head`]].concat([
+        [`${JOURNAL_NAMESPACE}record/00000002`],
+        [`${JOURNAL_NAMESPACE}record/00000003`],
+      ]),
+    );
+    await store.write((transaction) => transaction.delete('fact/3'));
     expect(await physicalKeys(inner)).toEqual([
       `${JOURNAL_NAMESPACE}head`,
       `${JOURNAL_NAMESPACE}record/00000001`,
       `${JOURNAL_NAMESPACE}record/00000002`,
+      `${JOURNAL_NAMESPACE}record/00000003`,
+      `${JOURNAL_NAMESPACE}record/00000004`,
     ]);
     // Callers see the keys, never the journal's.
     expect(await store.read((transaction) => transaction.scan({ prefix: '' }))).toEqual([
-      ['chain/head', { sequence: 2 }],
-      ['counter/folio', 2],
+      ['chain/head', { sequence: 3 }],
+      ['counter/folio', 3],
       ['fact/1', { sale: 1, lines: [1, 2, 3, 4, 5] }],
       ['fact/2', { sale: 2, lines: [1, 2, 3, 4, 5] }],
       ...[1, 2, 3, 4].map((line): [string, JsonValue] => [`guard/total/1-${line}`, line]),
-      ...[0, 1, 2, 3, 4].map((line): [string, JsonValue] => [`guard/total/2-${line}`, line]),
+      ...[1, 2, 3, 4].map((line): [string, JsonValue] => [`guard/total/2-${line}`, line]),
+      ...[0, 1, 2, 3, 4].map((line): [string, JsonValue] => [`guard/total/3-${line}`, line]),
     ]);
-    expect(await store.read((transaction) => transaction.count('guard/'))).toBe(9);
+    expect(await store.read((transaction) => transaction.count('guard/'))).toBe(13);
+    // Another instance (another tab) finds the same records in force from the head and the records.
+    expect(await journaled(inner).read((transaction) => transaction.get('chain/head'))).toEqual({
+      sequence: 3,
+    });
   });
 
   it('moves the records into their keys at a checkpoint, and reads the same before and after', async () => {
@@ -290,11 +335,41 @@ describe('journaled store', () => {
     ]);
   });
 
+  it('reads a journal of layout 1 (a head with next) and puts a layout-2 head with its next write', async () => {
+    const inner = createMemoryStore();
+    await inner.write(async (transaction) => {
+      await transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 1, first: 4, next: 6 });
+      await transaction.put(`${JOURNAL_NAMESPACE}record/00000004`, { p: [['a', 1]], d: [] });
+      await transaction.put(`${JOURNAL_NAMESPACE}record/00000005`, { p: [['b', 2]], d: ['c'] });
+      await transaction.put('c', 3);
+    });
+    const store = journaled(inner);
+    const visible = () => store.read((transaction) => transaction.scan({ prefix: '' }));
+    expect(await visible()).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    await store.write((transaction) => transaction.put('d', 4));
+    expect(await physical(inner, `${JOURNAL_NAMESPACE}head`)).toEqual([
+      [`${JOURNAL_NAMESPACE}head`, { v: 2, first: 4 }],
+    ]);
+    expect(await journaled(inner).read((transaction) => transaction.scan({ prefix: '' }))).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['d', 4],
+    ]);
+    expect(await store.checkpoint()).toBe(3);
+    expect(await physical(inner)).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['d', 4],
+      [`${JOURNAL_NAMESPACE}head`, { v: 2, first: 7 }],
+    ]);
+  });
+
   it('refuses a journal written by a newer build, and a damaged one', async () => {
     const newer = createMemoryStore();
-    await newer.write((transaction) =>
-      transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 2, first: 1, next: 1 }),
-    );
+    await newer.write((transaction) => transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 3, first: 1 }));
     await expectStoreError(
       journaled(newer).read((transaction) => transaction.get('a')),
       'FORMAT_UNSUPPORTED',
@@ -309,9 +384,20 @@ describe('journaled store', () => {
       'STORE_FAILED',
     );
 
+    const gap = createMemoryStore();
+    await gap.write(async (transaction) => {
+      await transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 2, first: 1 });
+      await transaction.put(`${JOURNAL_NAMESPACE}record/00000001`, { p: [['a', 1]], d: [] });
+      await transaction.put(`${JOURNAL_NAMESPACE}record/00000003`, { p: [['a', 3]], d: [] });
+    });
+    await expectStoreError(
+      journaled(gap).read((transaction) => transaction.get('a')),
+      'STORE_FAILED',
+    );
+
     const malformed = createMemoryStore();
     await malformed.write(async (transaction) => {
-      await transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 1, first: 1, next: 2 });
+      await transaction.put(`${JOURNAL_NAMESPACE}head`, { v: 2, first: 1 });
       await transaction.put(`${JOURNAL_NAMESPACE}record/00000001`, { p: 'not a list' });
     });
     await expectStoreError(

@@ -21,22 +21,27 @@ import { TerminalStoreError } from './terminal-store-error';
 /**
  * Writes each small transaction as one journal record: a store that pays per value (the browser's,
  * where every value is sealed with its own WebCrypto call and put with its own IndexedDB request)
- * pays for two values a write, the record and a small head, however many keys the write changes.
- * A sale changes eleven keys (its fact, the chain head, the folio counter, the local sale and its
- * folio entry, the stock guard's entry and five totals); journaled, it puts two values.
+ * pays for one value a write, however many keys the write changes. A sale changes eleven keys (its
+ * fact, the chain head, the folio counter, the local sale and its folio entry, the stock guard's
+ * entry and five totals); journaled, it puts one value.
  *
  * It is a layer like encryptValues: the same contract (terminal-store.contract.ts) holds above it.
- * Below it:
- * - `~journal/head`: { v: 1, first, next }: the records first … next − 1 are in force.
+ * Below it (layout 2):
+ * - `~journal/head`: { v: 2, first }: the records in force are `first` and those that follow it
+ *   without a gap. Only a checkpoint moves `first`, so a write puts its record and not the head.
+ *   Layout 1 also kept `next` (the record after the last) and so put the head with every record; a
+ *   write to a layout-1 journal puts a layout-2 head with its record, which builds that read only
+ *   layout 1 refuse instead of missing the records after their `next`.
  * - `~journal/record/<n>` (n in base 36, 8 digits, so keys sort as numbers): { p: [[key, value]…],
  *   d: [key…] }, the puts and deletes of one committed write.
  * - every other key as it was before the records in force.
  *
  * A reader sees the store below with the records in force applied in order. Each instance keeps
- * those records applied in memory (the overlay) and checks, in every transaction, that the head
- * still names the records it holds (another tab may have written); if not, it reads them again.
- * The head is read through the store below, whose own cache answers it without a request while
- * nobody else commits.
+ * those records applied in memory (the overlay) and checks, in every transaction, that they are
+ * still the ones in force (another tab may have written): the head's `first` is the same and there
+ * is no record after its last. If not, it reads them again. The head and that key are asked of the
+ * store below, whose own cache (and the sole writer's list of keys) answers them without a request
+ * while nobody else commits.
  *
  * A checkpoint moves the records into their keys: one write of the store below puts and deletes
  * what the overlay says, deletes the records and moves `first` up, all in one transaction, so a
@@ -45,7 +50,7 @@ import { TerminalStoreError } from './terminal-store-error';
  * load is never journaled), and inside a write that changes one of `writeThroughKeys` (the local
  * format marker, which older builds read from the store below without knowing this layer).
  */
-export const JOURNAL_LAYOUT_VERSION = 1;
+export const JOURNAL_LAYOUT_VERSION = 2;
 export const JOURNAL_NAMESPACE = '~journal/';
 const HEAD_KEY = `${JOURNAL_NAMESPACE}head`;
 const RECORD_PREFIX = `${JOURNAL_NAMESPACE}record/`;
@@ -82,6 +87,8 @@ const DELETED = Symbol('deleted');
 type JournalState = {
   readonly first: number;
   readonly next: number;
+  /** Whether the head below is this layout's with this `first`; if not, the next write puts it. */
+  readonly headWritten: boolean;
   readonly overlay: Map<string, JsonValue | typeof DELETED>;
   readonly bytes: number;
 };
@@ -142,8 +149,8 @@ class JournaledStore implements TerminalStore {
         return { result, state: await checkpoint(transaction, after) };
       }
       await transaction.put(recordKey(before.next), record);
-      await transaction.put(HEAD_KEY, encodeHead(after));
-      return { result, state: after };
+      if (!before.headWritten) await transaction.put(HEAD_KEY, encodeHead(after));
+      return { result, state: { ...after, headWritten: true } };
     });
     // Only now is the write durable: the overlay it made is the one in force.
     this.known = state;
@@ -184,9 +191,15 @@ class JournaledStore implements TerminalStore {
   private async current(transaction: ReadTransaction): Promise<JournalState> {
     const head = decodeHead(await transaction.get(HEAD_KEY));
     const known = this.known;
-    if (known !== undefined && known.first === head.first && known.next === head.next) return known;
+    if (known !== undefined && (await this.stillInForce(transaction, known, head))) return known;
     const records = await transaction.scan({ prefix: RECORD_PREFIX });
-    let state: JournalState = { first: head.first, next: head.first, overlay: new Map(), bytes: 0 };
+    let state: JournalState = {
+      first: head.first,
+      next: head.first,
+      headWritten: head.layout === JOURNAL_LAYOUT_VERSION,
+      overlay: new Map(),
+      bytes: 0,
+    };
     for (const [key, stored] of records) {
       if (key !== recordKey(state.next)) {
         throw corrupt(`journal record ${key} is not the one expected (${recordKey(state.next)})`);
@@ -194,13 +207,24 @@ class JournaledStore implements TerminalStore {
       const changes = decodeRecord(key, stored);
       state = applyRecord(state, changes, checkJsonValue(stored));
     }
-    if (state.next !== head.next) {
+    if (head.next !== null && state.next !== head.next) {
       throw corrupt(
         `the journal holds records ${head.first} to ${state.next - 1}, its head says up to ${head.next - 1}`,
       );
     }
     this.known = state;
     return state;
+  }
+
+  /** Whether the records this instance holds are still those in force below. */
+  private async stillInForce(
+    transaction: ReadTransaction,
+    known: JournalState,
+    head: Head,
+  ): Promise<boolean> {
+    if (known.first !== head.first) return false;
+    if (head.next !== null) return known.next === head.next;
+    return !(await transaction.has(recordKey(known.next)));
   }
 
   private scheduleCheckpoint(state: JournalState): void {
@@ -233,7 +257,13 @@ async function checkpoint(
   for (let sequence = state.first; sequence < state.next; sequence += 1) {
     await transaction.delete(recordKey(sequence));
   }
-  const emptied: JournalState = { first: state.next, next: state.next, overlay: new Map(), bytes: 0 };
+  const emptied: JournalState = {
+    first: state.next,
+    next: state.next,
+    headWritten: true,
+    overlay: new Map(),
+    bytes: 0,
+  };
   await transaction.put(HEAD_KEY, encodeHead(emptied));
   return emptied;
 }
@@ -250,15 +280,18 @@ function applyRecord(state: JournalState, changes: RecordChanges, recordBytes: n
   const { overlay } = state;
   for (const key of changes.deletes) overlay.set(key, DELETED);
   for (const [key, value] of changes.puts) overlay.set(key, value);
-  return { first: state.first, next: state.next + 1, overlay, bytes: state.bytes + recordBytes };
+  return { ...state, next: state.next + 1, overlay, bytes: state.bytes + recordBytes };
 }
+
+/** The head as stored: `next` only in layout 1, null when the records themselves say. */
+type Head = { readonly layout: number | null; readonly first: number; readonly next: number | null };
 
 function encodeHead(state: JournalState): JsonValue {
-  return { v: JOURNAL_LAYOUT_VERSION, first: state.first, next: state.next };
+  return { v: JOURNAL_LAYOUT_VERSION, first: state.first };
 }
 
-function decodeHead(stored: JsonValue | undefined): { first: number; next: number } {
-  if (stored === undefined) return { first: 1, next: 1 };
+function decodeHead(stored: JsonValue | undefined): Head {
+  if (stored === undefined) return { layout: null, first: 1, next: null };
   if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
     if (typeof stored.v === 'number' && stored.v > JOURNAL_LAYOUT_VERSION) {
       throw new TerminalStoreError(
@@ -266,16 +299,12 @@ function decodeHead(stored: JsonValue | undefined): { first: number; next: numbe
         `the store's journal is layout ${stored.v}; this build reads up to ${JOURNAL_LAYOUT_VERSION}`,
       );
     }
-    const { first, next } = stored;
-    if (
-      typeof first === 'number' &&
-      typeof next === 'number' &&
-      Number.isSafeInteger(first) &&
-      Number.isSafeInteger(next) &&
-      first >= 1 &&
-      next >= first
-    ) {
-      return { first, next };
+    const { v, first, next } = stored;
+    const isFirst = typeof first === 'number' && Number.isSafeInteger(first) && first >= 1;
+    if (v === JOURNAL_LAYOUT_VERSION && isFirst) return { layout: v, first, next: null };
+    // Layout 1, written by the builds before this one.
+    if (v === 1 && isFirst && typeof next === 'number' && Number.isSafeInteger(next) && next >= first) {
+      return { layout: v, first, next };
     }
   }
   throw corrupt('its journal head is malformed');
