@@ -94,7 +94,7 @@ export function pageServerState(store: TerminalStore): Promise<TerminalStore> {
 
 /**
  * The layers the browser terminal keeps over its encrypted IndexedDB: small writes journaled, one
- * sealed record and a head a sale instead of eleven values, and server state in pages.
+ * sealed record a sale instead of eleven values, and server state in pages.
  */
 export function browserStoreLayers(encrypted: TerminalStore): Promise<TerminalStore> {
   return pageServerState(journalWrites(encrypted, { writeThroughKeys: [storeKeys.format] }));
