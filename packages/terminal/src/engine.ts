@@ -109,9 +109,16 @@ export type StockAvailability = {
   readonly sellableOffline: string;
 };
 
-/** A lookup that found the item also says how much of it this till knows is in stock. */
+/**
+ * A lookup that found the item also says how much of it this till knows is in stock, and whether
+ * the offline stock guard decides this till's sales now (offline or planned offline): then a cart
+ * holding more than `stock.sellableOffline` will be refused at payment.
+ */
 export type ItemWithStockOutcome =
-  | (Extract<ItemLookupOutcome, { ok: true }> & { readonly stock: StockAvailability | undefined })
+  | (Extract<ItemLookupOutcome, { ok: true }> & {
+      readonly stock: StockAvailability | undefined;
+      readonly stockGuarded: boolean;
+    })
   | Exclude<ItemLookupOutcome, { ok: true }>;
 
 async function readStockAvailability(
@@ -360,14 +367,17 @@ class Engine implements TerminalEngine {
     return this.store.read(async (transaction) => {
       const identity = await readIdentity(transaction);
       if (identity === undefined) return refuse('TERMINAL_NOT_ACTIVATED');
-      const found = await lookupItem(transaction, code, identity.storeId);
+      const [found, warehouse, stockGuarded] = await Promise.all([
+        lookupItem(transaction, code, identity.storeId),
+        readSellingWarehouse(transaction, identity.storeId),
+        this.isOffline(transaction, identity.terminalId),
+      ]);
       if (!found.ok) return found;
-      const warehouse = await readSellingWarehouse(transaction, identity.storeId);
       const stock =
         warehouse === undefined
           ? undefined
           : await readStockAvailability(transaction, identity.storeId, warehouse.id, found.item);
-      return { ...found, stock };
+      return { ...found, stock, stockGuarded };
     });
   }
 

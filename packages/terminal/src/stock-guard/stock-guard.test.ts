@@ -26,6 +26,7 @@ describe('the offline stock guard', () => {
       ok: true,
       item: { sku: fixture.products.hammer.sku },
       stock: { lastKnownAvailable: '3', localUnsynced: '0', safetyBuffer: '1', sellableOffline: '2' },
+      stockGuarded: true,
     });
     const first = await sellProduct(engine, 'hammer', 2);
     expect(first).toMatchObject({ ok: true, sale: { offline: true } });
@@ -52,6 +53,7 @@ describe('the offline stock guard', () => {
   it('lets the server decide online, and stops counting a sale once the pulled stock includes it', async () => {
     const { engine } = await activatedTerminal(server);
     expect((await engine.status()).connectivity).toBe('online');
+    expect(await engine.lookupItem(fixture.products.hammer.sku)).toMatchObject({ stockGuarded: false });
     // Online the sale goes through; an oversell is the server's conflict to raise.
     expect(await sellProduct(engine, 'hammer', 5)).toMatchObject({ ok: true, sale: { offline: false } });
     expect(await engine.stockAvailability(fixture.products.hammer.sku)).toMatchObject({
@@ -74,6 +76,7 @@ describe('the offline stock guard', () => {
       ok: true,
     });
     expect(await engine.status()).toMatchObject({ plannedOffline: true, online: false });
+    expect(await engine.lookupItem(fixture.products.hammer.sku)).toMatchObject({ stockGuarded: true });
     expect(await sellProduct(engine, 'hammer', 2)).toMatchObject({ ok: true, sale: { offline: true } });
     expect(await sellProduct(engine, 'hammer', 1)).toMatchObject({ ok: false, code: 'STOCK_GUARD_BLOCKED' });
     expect(await engine.sync()).toEqual({ outcome: 'skipped', code: 'PLANNED_OFFLINE' });

@@ -344,15 +344,18 @@ describe('web POS in Chromium', { timeout: SCENARIO_TIMEOUT_MS }, () => {
         await paySplit(till.page, null);
         await newSale(till.page);
       }
-      // The guard stops a second unit offline, and says so plainly.
+      // The guard stops a second unit offline, and says so plainly: at the scan, then at payment.
       const first = tills[0]!.page;
       await scanLine(first, lastUnit.barcode, lastUnit.sku);
+      const problem = first.getByTestId('sale-problem');
+      await expect
+        .poll(() => problem.textContent())
+        .toContain('Sin conexión, esta caja solo puede vender 0 de');
       await first.keyboard.press('F2');
       const payment = first.getByTestId('payment-dialog');
       await payment.waitFor();
       await payment.getByRole('button', { name: 'Exacto' }).click();
       await payment.getByRole('button', { name: 'Confirmar cobro (Enter)' }).click();
-      const problem = first.getByTestId('sale-problem');
       await expect.poll(() => problem.textContent()).toContain('Sin conexión no podemos confirmar que quede');
       await first.keyboard.press('F4');
 

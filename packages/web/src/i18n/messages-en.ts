@@ -61,6 +61,8 @@ export const messagesEn: Readonly<Record<MessageKey, string>> = {
   'sale.notFound': 'There is no product with code {code}.',
   'sale.stockGuard':
     'Offline we cannot confirm there is any "{name}" left (available at this till: {available}). Remove it from the sale or wait for the connection to come back.',
+  'sale.stockShortOffline':
+    'Offline, this till may sell only {available} of "{name}": payment will not go through with this quantity. Remove units or wait for the connection to come back.',
   'sale.cart': 'Current sale',
   'sale.cartEmpty': 'Scan or search for a product to start.',
   'sale.product': 'Product',

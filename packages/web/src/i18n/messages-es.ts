@@ -58,6 +58,8 @@ export const messagesEs = {
   'sale.notFound': 'No hay ningún producto con el código {code}.',
   'sale.stockGuard':
     'Sin conexión no podemos confirmar que quede «{name}» (disponible según la caja: {available}). Quítelo de la venta o espere a que vuelva la conexión.',
+  'sale.stockShortOffline':
+    'Sin conexión, esta caja solo puede vender {available} de «{name}»: el cobro no pasará con esa cantidad. Quite unidades o espere a que vuelva la conexión.',
   'sale.cart': 'Venta actual',
   'sale.cartEmpty': 'Escanee o busque un producto para empezar.',
   'sale.product': 'Producto',

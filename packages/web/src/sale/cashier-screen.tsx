@@ -1,4 +1,4 @@
-import { addItem, type Cart, cartTotals, createCart } from '@mostrador/core';
+import { addItem, type Cart, cartTotals, createCart, parseQuantity } from '@mostrador/core';
 import type { LocalSale } from '@mostrador/terminal';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context';
@@ -10,6 +10,26 @@ import { SearchPanel } from './search-panel';
 import { useBarcodeWedge } from './use-barcode-wedge';
 
 type Problem = { readonly text: string; readonly stockGuard: boolean };
+
+type FoundItem = Extract<
+  Awaited<ReturnType<ReturnType<typeof useTill>['engine']['lookupItem']>>,
+  { ok: true }
+>;
+
+/**
+ * The scanned item when the offline stock guard decides this sale and the cart now holds more of
+ * it than the till may sell offline; null otherwise.
+ */
+function shortOffline(cart: Cart, found: FoundItem): { name: string; available: string } | null {
+  if (!found.stockGuarded || found.stock === undefined) return null;
+  const sellable = parseQuantity(found.stock.sellableOffline);
+  if (!sellable.ok) return null;
+  const inCartMilli = cart.lines
+    .filter((line) => line.variantId === found.item.variantId)
+    .reduce((total, line) => total + line.quantity.quantityMilli, 0);
+  if (inCartMilli <= sellable.quantity.quantityMilli) return null;
+  return { name: found.item.name, available: found.stock.sellableOffline };
+}
 
 /**
  * The counter: scan or search, edit the cart, pay (F2), see the receipt, and start the next sale
@@ -71,10 +91,22 @@ export function CashierScreen({ active }: { readonly active: boolean }) {
         cartRef.current = outcome.cart;
         setCart(outcome.cart);
         setLastAdded(found.ok ? found.item.variantId : null);
-        setProblem(null);
+        // Offline, say at the scan what payment would refuse: the cashier can take it off now.
+        const short = found.ok ? shortOffline(outcome.cart, found) : null;
+        setProblem(
+          short === null
+            ? null
+            : {
+                text: t('sale.stockShortOffline', {
+                  name: short.name,
+                  available: format.quantity(short.available),
+                }),
+                stockGuard: true,
+              },
+        );
       });
     },
-    [engine, refusal, t],
+    [engine, refusal, t, format],
   );
 
   const totals = useMemo(
