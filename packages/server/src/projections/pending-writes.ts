@@ -192,7 +192,7 @@ export class PendingWrites {
  * numbers; and the assignment records, per-store and per-terminal, returned for the answer. A
  * series the statement moves is locked by its UPDATE if lockFolioBook has not locked it already.
  */
-async function writeFolioNumbers(
+export async function writeFolioNumbers(
   work: TenantWork,
   book: FolioBook,
   documents: readonly FolioDocument[],

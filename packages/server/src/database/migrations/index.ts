@@ -6,6 +6,7 @@ import * as terminalHealth from './0004-terminal-health';
 import * as deferredMovementKey from './0005-deferred-movement-key';
 import * as journalLz4 from './0006-journal-lz4';
 import * as pushTableStatistics from './0007-push-table-statistics';
+import * as folioUpdateRoom from './0008-folio-update-room';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-deferred-movement-key': deferredMovementKey,
   '0006-journal-lz4': journalLz4,
   '0007-push-table-statistics': pushTableStatistics,
+  '0008-folio-update-room': folioUpdateRoom,
 };
