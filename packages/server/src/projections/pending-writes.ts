@@ -11,12 +11,7 @@ import {
   type RecordedFolio,
   recordedFolio,
 } from '../folios/folio-assignment';
-import {
-  levelMoves,
-  moveStockLevels,
-  recordStockMovements,
-  stockLevelsExist,
-} from '../stock/stock-movements';
+import { levelMoves, moveStockLevels, recordStockMovements } from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
 import { oversells, type QueuedStockMovement } from './stock-effects';
 
@@ -94,7 +89,7 @@ export class PendingWrites {
     await insertRows(work, 'refund_lines', this.refundLines);
     await insertRows(work, 'voids', this.voids);
     await insertRows(work, 'cash_movements', this.cashMovements);
-    await recordStockMovements(work, this.stock);
+    const { levelsExist } = await recordStockMovements(work, this.stock);
     for (const [saleId, eventId] of this.voidedStoredSales) {
       await work.transaction
         .updateTable('sales')
@@ -105,8 +100,6 @@ export class PendingWrites {
     await this.saveShifts(work, shifts);
     // The deferred keys (migration 0005) are checked now, outside the locks, unless a movement
     // needs a level that step 3 creates; then they wait for the commit.
-    const moves = levelMoves(this.stock);
-    const levelsExist = await stockLevelsExist(work, moves);
     if (levelsExist) await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
 
     // 2. The folio series, locked in id order; what the numbers decide is written in one statement.
@@ -125,7 +118,7 @@ export class PendingWrites {
     }
 
     // 3. The tenant's change version, then the stock levels in fact order.
-    const levels = await moveStockLevels(work, moves, { levelsExist });
+    const levels = await moveStockLevels(work, levelMoves(this.stock), { levelsExist });
     for (const oversell of oversells(this.stock, levels)) {
       this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
     }

@@ -1,8 +1,7 @@
 import { parseQuantity } from '@mostrador/core';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { insertRows } from '../database/bulk-insert';
-import type { StockMovementReason } from '../database/database-schema';
+import type { DatabaseSchema, StockMovementReason } from '../database/database-schema';
 import { uuidV7s } from '../database/row-ids';
 import { type TenantWork, takeVersionCte } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
@@ -138,37 +137,66 @@ export interface BatchStockMovement {
  * applyStockMovement for a whole batch, in two steps so that a push can write the movement rows
  * before it takes the tenant's version lock and move the levels under it. Together they keep
  * on-hand equal to the sum of the movements; the movement rows' key to their level is deferrable
- * (migration 0005): checked before the locks when every level exists (`stockLevelsExist`), else at
- * commit, by when `moveStockLevels` has created the missing ones.
+ * (migration 0005): checked before the locks when every level exists, else at commit, by when
+ * `moveStockLevels` has created the missing ones.
  *
- * This step writes the movement rows: one statement for the batch, rows sent as one JSON value,
- * their ids made at once.
+ * This step writes the movement rows (one statement for the batch, rows sent as one JSON value,
+ * their ids made at once) and answers, in the same statement, whether every level they move
+ * exists already: the rows it has just written name the levels, so the question costs no round
+ * trip and no list of levels of its own.
  */
 export async function recordStockMovements(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
-): Promise<void> {
+): Promise<{ readonly levelsExist: boolean }> {
+  if (entries.length === 0) return { levelsExist: true };
   const ids = uuidV7s(entries.length);
-  await insertRows(
-    work,
-    'stock_movements',
-    entries.map(({ movement, userId }, index) => ({
-      tenant_id: work.scope.tenantId,
-      id: ids[index]!,
-      warehouse_id: movement.warehouseId,
-      variant_id: movement.variantId,
-      qty_delta: movement.qtyDelta,
-      reason: movement.reason,
-      reference: movement.reference,
-      user_id: userId,
-    })),
-  );
+  const rows = entries.map(({ movement, userId }, index) => ({
+    tenant_id: work.scope.tenantId,
+    id: ids[index]!,
+    warehouse_id: movement.warehouseId,
+    variant_id: movement.variantId,
+    qty_delta: movement.qtyDelta,
+    reason: movement.reason,
+    reference: movement.reference,
+    user_id: userId,
+  }));
+  const columns = sql.join(MOVEMENT_COLUMNS.map((column) => sql.id(column)));
+  // Levels are never deleted, so a level seen here still exists when the keys are checked.
+  const result = await sql<{ levels_exist: boolean }>`
+    WITH moved AS (
+      INSERT INTO stock_movements (${columns})
+      SELECT ${columns} FROM json_populate_recordset(NULL::stock_movements, ${JSON.stringify(rows)}::json)
+      RETURNING warehouse_id, variant_id
+    )
+    SELECT NOT EXISTS (
+      SELECT 1 FROM moved m
+      WHERE NOT EXISTS (
+        SELECT 1 FROM stock_levels l WHERE l.warehouse_id = m.warehouse_id AND l.variant_id = m.variant_id
+      )
+    ) AS levels_exist
+  `.execute(work.transaction);
+  const levelsExist = result.rows[0]?.levels_exist;
+  if (levelsExist === undefined) throw new Error('the movements statement returned no row');
+  return { levelsExist };
 }
 
+/** Every column recordStockMovements writes: the rest take their defaults. */
+const MOVEMENT_COLUMNS = [
+  'tenant_id',
+  'id',
+  'warehouse_id',
+  'variant_id',
+  'qty_delta',
+  'reason',
+  'reference',
+  'user_id',
+] as const satisfies readonly (keyof Insertable<DatabaseSchema['stock_movements']>)[];
+
 /**
- * A batch's movements with each level they move, totalled once: the probe for missing levels and
- * the move both read the totals, and the move reads each movement's delta again, so every delta is
- * parsed once a batch (a push of 200 sales makes about a thousand movements).
+ * A batch's movements with each level they move, totalled once: the move reads the totals and each
+ * movement's delta again, so every delta is parsed once a batch (a push of 200 sales makes about a
+ * thousand movements).
  */
 export interface LevelMoves {
   readonly entries: readonly BatchStockMovement[];
@@ -198,18 +226,6 @@ export function levelMoves(entries: readonly BatchStockMovement[]): LevelMoves {
   return { entries, deltas, totals };
 }
 
-/** Whether every level the movements move exists already (so their rows' keys can be checked). */
-export async function stockLevelsExist(work: TenantWork, moves: LevelMoves): Promise<boolean> {
-  const levels = moves.totals;
-  if (levels.size === 0) return true;
-  const result = await sql<{ count: number }>`
-    SELECT count(*)::int AS count FROM stock_levels l
-    JOIN jsonb_to_recordset(${JSON.stringify([...levels.values()])}::jsonb) AS d(warehouse_id uuid, variant_id uuid)
-      ON l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
-  `.execute(work.transaction);
-  return result.rows[0]?.count === levels.size;
-}
-
 /**
  * This step moves the levels, in order, in two statements instead of three per movement (a push
  * of 200 sales moves about a thousand levels). The levels are created if absent (unless the caller
@@ -229,7 +245,7 @@ export async function moveStockLevels(
   const levelsJson = JSON.stringify(
     [...totals.values()].map((total) => ({ ...total, delta: numericText(total.delta) })),
   );
-  // A caller that has just seen every level exist (levels are never deleted) skips the probe.
+  // A caller that has just seen every level exist (levels are never deleted) skips creating them.
   if (options.levelsExist !== true) {
     const version = await work.changeVersion();
     await sql`
