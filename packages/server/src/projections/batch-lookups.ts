@@ -1,5 +1,7 @@
 import type { FactEnvelope, SaleCompleted } from '@mostrador/core';
+import { sql } from 'kysely';
 import type { TenantWork } from '../database/tenant-transaction';
+import { uuidArray } from '../database/uuid-array';
 import { type FolioBook, loadFolioBook } from '../folios/folio-assignment';
 import { loadPricesInForce } from './price-in-force';
 
@@ -164,7 +166,7 @@ export async function loadBatchLookups(
       : transaction
           .selectFrom('variants')
           .select('id')
-          .where('id', 'in', [...references.variantIds])
+          .where('id', '=', sql<string>`ANY(${uuidArray(references.variantIds)})`)
           .execute(),
     references.warehouseIds.size === 0
       ? []
@@ -204,7 +206,7 @@ async function loadSales(work: TenantWork, references: BatchReferences): Promise
   const rows = await work.transaction
     .selectFrom('sales')
     .select(['id', 'event_id', 'shift_id', 'status', 'cash_tendered_minor', 'change_minor'])
-    .where('id', 'in', [...references.saleIds])
+    .where('id', '=', sql<string>`ANY(${uuidArray(references.saleIds)})`)
     .execute();
   const voided = rows.filter((row) => references.voidedSaleIds.has(row.id)).map((row) => row.id);
   const lines =

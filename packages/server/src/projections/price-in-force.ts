@@ -1,6 +1,7 @@
 import type { FactEnvelope, SaleCompleted } from '@mostrador/core';
 import { sql } from 'kysely';
 import type { TenantWork } from '../database/tenant-transaction';
+import { uuidArray } from '../database/uuid-array';
 import { groupBy } from '../group-by';
 import { factTime } from './fact-time';
 
@@ -111,7 +112,7 @@ async function loadRecentHistories(
   }>`
     SELECT v.id AS variant_id, h.store_id IS NOT NULL AS store_override, h.valid_from, h.deleted,
       h.amount_minor
-    FROM unnest(${uuidArrayLiteral(variantIds)}::uuid[]) AS v(id)
+    FROM unnest(${uuidArray(variantIds)}) AS v(id)
     CROSS JOIN LATERAL (
       SELECT h.store_id, h.valid_from, h.deleted, h.amount_minor FROM price_history h
       WHERE h.variant_id = v.id AND h.currency = ${currency}
@@ -167,13 +168,4 @@ async function loadPricesLineByLine(
   return new Map(
     result.rows.map((row) => [row.key, row.amount_minor === null ? null : Number(row.amount_minor)]),
   );
-}
-
-/**
- * The ids as a uuid[] literal. They arrive typed, not cast inside the query: under row-level
- * security a cast of the outer value (text to uuid is not leakproof) keeps the probe off the
- * index, and every variant became a scan of the whole price history.
- */
-function uuidArrayLiteral(ids: readonly string[]): string {
-  return `{${ids.join(',')}}`;
 }

@@ -1,6 +1,7 @@
 import { type AssignedFolio, type ChainHead, type FactEnvelope, GENESIS_PREV_HASH } from '@mostrador/core';
 import { sql } from 'kysely';
 import type { TenantWork } from '../database/tenant-transaction';
+import { uuidArray } from '../database/uuid-array';
 import { answerFolios, foliosOfEvents } from '../folios/folio-assignment';
 import { ApiError } from '../http/api-error';
 import type { TerminalState } from '../projections/batch-lookups';
@@ -174,7 +175,7 @@ async function readStoredChain(
       : work.transaction
           .selectFrom('facts')
           .select(['event_id', 'terminal_id', 'sequence'])
-          .where('event_id', 'in', freshCandidates)
+          .where('event_id', '=', sql<string>`ANY(${uuidArray(freshCandidates)})`)
           .execute(),
   ]);
   return {
