@@ -1,7 +1,8 @@
 import { parseQuantity } from '@mostrador/core';
-import { type Insertable, sql } from 'kysely';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { DatabaseSchema, StockMovementReason } from '../database/database-schema';
+import { insertStatement } from '../database/bulk-insert';
+import type { StockMovementReason } from '../database/database-schema';
 import { uuidV7s } from '../database/row-ids';
 import { type TenantWork, takeVersionCte } from '../database/tenant-transaction';
 import { ApiError } from '../http/api-error';
@@ -161,12 +162,10 @@ export async function recordStockMovements(
     reference: movement.reference,
     user_id: userId,
   }));
-  const columns = sql.join(MOVEMENT_COLUMNS.map((column) => sql.id(column)));
   // Levels are never deleted, so a level seen here still exists when the keys are checked.
   const result = await sql<{ levels_exist: boolean }>`
     WITH moved AS (
-      INSERT INTO stock_movements (${columns})
-      SELECT ${columns} FROM json_populate_recordset(NULL::stock_movements, ${JSON.stringify(rows)}::json)
+      ${insertStatement('stock_movements', rows)}
       RETURNING warehouse_id, variant_id
     )
     SELECT NOT EXISTS (
@@ -180,18 +179,6 @@ export async function recordStockMovements(
   if (levelsExist === undefined) throw new Error('the movements statement returned no row');
   return { levelsExist };
 }
-
-/** Every column recordStockMovements writes: the rest take their defaults. */
-const MOVEMENT_COLUMNS = [
-  'tenant_id',
-  'id',
-  'warehouse_id',
-  'variant_id',
-  'qty_delta',
-  'reason',
-  'reference',
-  'user_id',
-] as const satisfies readonly (keyof Insertable<DatabaseSchema['stock_movements']>)[];
 
 /**
  * A batch's movements with each level they move, totalled once: the move reads the totals and each
