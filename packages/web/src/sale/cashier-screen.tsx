@@ -1,5 +1,5 @@
 import { addItem, type Cart, cartTotals, createCart, parseQuantity } from '@mostrador/core';
-import type { LocalSale } from '@mostrador/terminal';
+import type { ItemWithStockOutcome, LocalSale } from '@mostrador/terminal';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { useTill } from '../terminal-host/terminal-context';
@@ -11,10 +11,7 @@ import { useBarcodeWedge } from './use-barcode-wedge';
 
 type Problem = { readonly text: string; readonly stockGuard: boolean };
 
-type FoundItem = Extract<
-  Awaited<ReturnType<ReturnType<typeof useTill>['engine']['lookupItem']>>,
-  { ok: true }
->;
+type FoundItem = Extract<ItemWithStockOutcome, { ok: true }>;
 
 /**
  * The scanned item when the offline stock guard decides this sale and the cart now holds more of
