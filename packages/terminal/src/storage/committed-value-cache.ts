@@ -32,10 +32,9 @@ type ScanEntry = {
  * It is only as good as the knowledge that nobody else wrote since: every commit stores a new
  * commit token beside the data, in the same transaction (the sole writer, once a turn: others read
  * only between its turns), and a transaction that wants the cache first reads the token under the
- * store's lock. The token this instance wrote last means the
- * cache is exact (this instance applied its own changes to it); any other token means another tab
- * or an older connection committed, and the cache forgets everything. Values handed out are
- * copies, as every store read is.
+ * store's lock. The token this instance wrote last means the cache is exact (this instance applied
+ * its own changes to it); any other token means another tab or an older connection committed, and
+ * the cache forgets everything. Values handed out are copies, as every store read is.
  */
 export class CommittedValueCache {
   private commitToken: string | null = null;

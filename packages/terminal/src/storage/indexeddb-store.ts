@@ -604,10 +604,6 @@ function requireWebLocks(): LockManager {
   return locks;
 }
 
-/**
- * Asks for a Web Lock now and holds it once granted until `release`; `granted` settles when the
- * browser grants it. Releasing before the grant gives it back as soon as it comes.
- */
 function openDatabase(databaseName: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = globalThis.indexedDB.open(databaseName, INDEXEDDB_SCHEMA_VERSION);
