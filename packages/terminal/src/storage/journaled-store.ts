@@ -193,13 +193,7 @@ class JournaledStore implements TerminalStore {
     const known = this.known;
     if (known !== undefined && (await this.stillInForce(transaction, known, head))) return known;
     const records = await transaction.scan({ prefix: RECORD_PREFIX });
-    let state: JournalState = {
-      first: head.first,
-      next: head.first,
-      headWritten: head.layout === JOURNAL_LAYOUT_VERSION,
-      overlay: new Map(),
-      bytes: 0,
-    };
+    let state = emptyJournal(head.first, head.layout === JOURNAL_LAYOUT_VERSION);
     for (const [key, stored] of records) {
       if (key !== recordKey(state.next)) {
         throw corrupt(`journal record ${key} is not the one expected (${recordKey(state.next)})`);
@@ -257,13 +251,7 @@ async function checkpoint(
   for (let sequence = state.first; sequence < state.next; sequence += 1) {
     await transaction.delete(recordKey(sequence));
   }
-  const emptied: JournalState = {
-    first: state.next,
-    next: state.next,
-    headWritten: true,
-    overlay: new Map(),
-    bytes: 0,
-  };
+  const emptied = emptyJournal(state.next, true);
   await transaction.put(HEAD_KEY, encodeHead(emptied));
   return emptied;
 }
@@ -274,6 +262,11 @@ type RecordChanges = {
 };
 
 const NO_CHANGES: RecordChanges = { puts: [], deletes: [] };
+
+/** No record in force yet: the next one is `first`. */
+function emptyJournal(first: number, headWritten: boolean): JournalState {
+  return { first, next: first, headWritten, overlay: new Map(), bytes: 0 };
+}
 
 /** The state with one more record in force, its overlay changed in place (see JournalState). */
 function applyRecord(state: JournalState, changes: RecordChanges, recordBytes: number): JournalState {
