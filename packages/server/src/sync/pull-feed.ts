@@ -74,12 +74,20 @@ export interface FeedScope {
  * after a bulk import) the planner expects a handful of rows and picks a bitmap scan that sorts
  * everything after the cursor instead, which makes each page cost as much as the rest of the
  * table and a bootstrap quadratic. Sorting is switched off for this transaction only.
+ *
+ * So is JIT compilation. A query that must still sort (the one-row tenants table has no feed
+ * index) then carries the planner's cost for a disabled step, 10^10, far above `jit_above_cost`,
+ * and PostgreSQL compiled it with LLVM on every pull: 100–370 ms of a backend's CPU for a query
+ * that runs in 0.02 ms. With 200 tills pulling every few seconds that compilation kept both cores
+ * busy and every sync waited about 3 s (drain benchmark, session 12).
  */
 export async function beginFeedRead(
   transaction: TenantTransaction,
   terminal: { readonly storeId: string; readonly terminalId: string },
 ): Promise<FeedScope> {
-  await sql`SELECT set_config('enable_sort', 'off', true)`.execute(transaction);
+  await sql`SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`.execute(
+    transaction,
+  );
   const warehouses = await transaction
     .selectFrom('warehouses')
     .select('id')
