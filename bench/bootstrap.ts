@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createTestTenant, startListeningServer, TEST_PASSWORD } from '@mostrador/server/testing';
-import { fetchTransport, type Transport } from '@mostrador/terminal';
-import { openNodeTerminal } from '@mostrador/terminal/node';
 import { sql } from 'kysely';
+import { SNAPSHOT_PATH, type TillAssignment, type TillOutcome } from './bootstrap-till';
 import { type BenchmarkReport, describeMachine, roundTo } from './report';
 
 /**
@@ -24,9 +24,6 @@ export interface BootstrapOptions {
 
 export const BOOTSTRAP_FULL: BootstrapOptions = { productCount: 22_300 };
 export const BOOTSTRAP_QUICK: BootstrapOptions = { productCount: 300 };
-
-/** A bootstrap that needs more rounds than this is stuck, not slow. */
-const SYNC_ROUNDS_MAX = 1_000;
 
 type RequestFigures = {
   readonly count: number;
@@ -60,8 +57,6 @@ export type BootstrapResults = {
   readonly requests: { readonly [path: string]: RequestFigures };
 };
 
-const SNAPSHOT_PATH = '/api/v1/sync/snapshot';
-
 export async function runBootstrap(options: BootstrapOptions): Promise<BenchmarkReport<BootstrapResults>> {
   const log = options.log ?? (() => undefined);
   const home = await mkdtemp(join(tmpdir(), 'mostrador-bench-bootstrap-'));
@@ -83,121 +78,82 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
       fromServer: sockets.reduce((total, socket) => total + socket.bytesWritten, 0),
       toServer: sockets.reduce((total, socket) => total + socket.bytesRead, 0),
     });
-    const requests = new Map<
-      string,
-      { count: number; milliseconds: number; fromServer: number; toServer: number }
-    >();
-    const snapshotLines = { changes: 0 };
-    const http = fetchTransport(server.url, { timeoutMs: 300_000 });
-    // The engine sends one request at a time, so the sockets' counters between a request's start
-    // and the end of its answer are that request's bytes.
-    const timedTransport: Transport = async (request) => {
-      const path = request.path.split('?')[0] ?? request.path;
-      const startedMs = performance.now();
-      const before = wire();
-      const record = () => {
-        const after = wire();
-        const entry = requests.get(path) ?? { count: 0, milliseconds: 0, fromServer: 0, toServer: 0 };
-        entry.count += 1;
-        entry.milliseconds += performance.now() - startedMs;
-        entry.fromServer += after.fromServer - before.fromServer;
-        entry.toServer += after.toServer - before.toServer;
-        requests.set(path, entry);
-      };
-      let response: Awaited<ReturnType<Transport>>;
-      try {
-        response = await http(request);
-      } catch (error) {
-        record();
-        throw error;
+    const bytesByPath = new Map<string, { fromServer: number; toServer: number }>();
+    const requestStarts = new Map<string, { fromServer: number; toServer: number }>();
+    // The engine sends one request at a time, so the server's socket counters between a request's
+    // start and the end of its answer are that request's bytes.
+    const onRequest = ({ path, phase }: { path: string; phase: 'start' | 'end' }) => {
+      if (phase === 'start') {
+        requestStarts.set(path, wire());
+        return;
       }
-      const lines = response.lines;
-      if (lines === undefined) {
-        record();
-        return response;
-      }
-      return {
-        ...response,
-        lines: countedLines(lines, path === SNAPSHOT_PATH ? snapshotLines : null, record),
-      };
+      const before = requestStarts.get(path) ?? wire();
+      const after = wire();
+      const entry = bytesByPath.get(path) ?? { fromServer: 0, toServer: 0 };
+      entry.fromServer += after.fromServer - before.fromServer;
+      entry.toServer += after.toServer - before.toServer;
+      bytesByPath.set(path, entry);
     };
-    const opened = await openNodeTerminal({ home: join(home, 'terminal'), transport: timedTransport });
-    if (!opened.ok) throw new Error(`the terminal did not open: ${opened.code}`);
-    try {
-      log('activating a new terminal and pulling its bootstrap');
-      const startedMs = performance.now();
-      const activated = await opened.engine.activate({
+    log('activating a new terminal (on its own thread) and pulling its bootstrap');
+    const till = await runTillOnItsOwnThread(
+      {
+        home,
         serverUrl: server.url,
-        tenant: tenant.slug,
+        tenantSlug: tenant.slug,
         email: tenant.emails.managerMx,
         password: TEST_PASSWORD,
         storeId: tenant.storeIds.MX,
-        name: 'Caja nueva',
-      });
-      if (!activated.ok) throw new Error(`activation failed: ${JSON.stringify(activated)}`);
-      const activatedMs = performance.now();
-      let rounds = 0;
-      for (; rounds < SYNC_ROUNDS_MAX; rounds += 1) {
-        const synced = await opened.engine.sync();
-        if (!('outcome' in synced) || synced.outcome !== 'ok')
-          throw new Error(`a bootstrap round failed: ${JSON.stringify(synced)}`);
-        if (synced.complete && (await opened.engine.status()).stateLoaded) break;
-      }
-      const readyMs = performance.now();
-      const lookup = await opened.engine.lookupItem(row.sku);
-      const firstLookupMs = performance.now() - readyMs;
-      if (!lookup.ok)
-        throw new Error(`the loaded catalog does not find ${row.sku}: ${JSON.stringify(lookup)}`);
-
-      const { fromServer: bytesFromServer, toServer: bytesToServer } = wire();
-      const snapshotRequests = requests.get(SNAPSHOT_PATH);
-      return {
-        name: 'bootstrap',
-        date: new Date().toISOString(),
-        machine: describeMachine(),
-        database: server.database.kind,
-        parameters: {
-          productCount: options.productCount,
-          store: 'MX',
-          transport: 'HTTP/1.1 on 127.0.0.1 with the server’s compression (fetch accepts gzip/br)',
-          terminalStore: 'file store with fsync (Node)',
-        },
-        results: {
-          variantCount: Number(row.variants),
-          barcodeCount: Number(row.barcodes),
-          secondsToReady: roundTo((readyMs - startedMs) / 1000, 2),
-          activationSeconds: roundTo((activatedMs - startedMs) / 1000, 2),
-          pullSeconds: roundTo((readyMs - activatedMs) / 1000, 2),
-          syncRounds: rounds + 1,
-          bytesFromServer,
-          bytesToServer,
-          megabytesOverWire: roundTo((bytesFromServer + bytesToServer) / 1_000_000, 2),
-          storeBytesOnDisk: await directoryBytes(join(home, 'terminal')),
-          firstLookupMs: roundTo(firstLookupMs, 3),
-          snapshot:
-            snapshotRequests === undefined || snapshotLines.changes === 0
-              ? null
-              : {
-                  seconds: roundTo(snapshotRequests.milliseconds / 1000, 2),
-                  changes: snapshotLines.changes,
-                  bytesFromServer: snapshotRequests.fromServer,
-                },
-          requests: Object.fromEntries(
-            [...requests].map(([path, entry]) => [
-              path,
-              {
-                count: entry.count,
-                seconds: roundTo(entry.milliseconds / 1000, 2),
-                bytesFromServer: entry.fromServer,
-                bytesToServer: entry.toServer,
+        sku: row.sku,
+      },
+      onRequest,
+    );
+    const { fromServer: bytesFromServer, toServer: bytesToServer } = wire();
+    const snapshotRequests = till.requests[SNAPSHOT_PATH];
+    const snapshotBytes = bytesByPath.get(SNAPSHOT_PATH);
+    return {
+      name: 'bootstrap',
+      date: new Date().toISOString(),
+      machine: describeMachine(),
+      database: server.database.kind,
+      parameters: {
+        productCount: options.productCount,
+        store: 'MX',
+        transport: 'HTTP/1.1 on 127.0.0.1 with the server’s compression (fetch accepts gzip/br)',
+        terminalStore: 'file store with fsync (Node), on a worker thread of its own',
+      },
+      results: {
+        variantCount: Number(row.variants),
+        barcodeCount: Number(row.barcodes),
+        secondsToReady: roundTo((till.activationMs + till.pullMs) / 1000, 2),
+        activationSeconds: roundTo(till.activationMs / 1000, 2),
+        pullSeconds: roundTo(till.pullMs / 1000, 2),
+        syncRounds: till.syncRounds,
+        bytesFromServer,
+        bytesToServer,
+        megabytesOverWire: roundTo((bytesFromServer + bytesToServer) / 1_000_000, 2),
+        storeBytesOnDisk: till.storeBytesOnDisk,
+        firstLookupMs: roundTo(till.firstLookupMs, 3),
+        snapshot:
+          snapshotRequests === undefined || till.snapshotChanges === 0
+            ? null
+            : {
+                seconds: roundTo(snapshotRequests.milliseconds / 1000, 2),
+                changes: till.snapshotChanges,
+                bytesFromServer: snapshotBytes?.fromServer ?? 0,
               },
-            ]),
-          ),
-        },
-      };
-    } finally {
-      await opened.close();
-    }
+        requests: Object.fromEntries(
+          Object.entries(till.requests).map(([path, entry]) => [
+            path,
+            {
+              count: entry.count,
+              seconds: roundTo(entry.milliseconds / 1000, 2),
+              bytesFromServer: bytesByPath.get(path)?.fromServer ?? 0,
+              bytesToServer: bytesByPath.get(path)?.toServer ?? 0,
+            },
+          ]),
+        ),
+      },
+    };
   } finally {
     await server.close();
     await rm(home, { recursive: true, force: true });
@@ -205,34 +161,34 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
 }
 
 /**
- * Passes a streamed answer's lines through, counting the snapshot's changes, and
- * records the request once its last line was consumed (or the stream failed).
+ * Runs the till on a worker thread and resolves with what it measured; `onRequest` hears each
+ * request start and end, in order, on this (the server's) thread.
  */
-async function* countedLines(
-  lines: AsyncIterable<unknown>,
-  counts: { changes: number } | null,
-  record: () => void,
-): AsyncGenerator<unknown> {
-  try {
-    for await (const line of lines) {
-      if (counts !== null) {
-        const changes = (line as { changes?: unknown[] }).changes;
-        if (Array.isArray(changes)) counts.changes += changes.length;
-      }
-      yield line;
-    }
-  } finally {
-    record();
-  }
+function runTillOnItsOwnThread(
+  assignment: TillAssignment,
+  onRequest: (request: { path: string; phase: 'start' | 'end' }) => void,
+): Promise<TillOutcome> {
+  const entry = new URL('./bootstrap-till.worker.ts', import.meta.url).href;
+  // The worker's entry is TypeScript: register tsx's loader in it first.
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`,
+    { eval: true, workerData: assignment },
+  );
+  return new Promise<TillOutcome>((resolve, reject) => {
+    worker.on('message', (message: TillMessage) => {
+      if ('request' in message) onRequest(message.request);
+      else if ('outcome' in message) resolve(message.outcome);
+      else reject(new Error(`the till failed: ${message.failure}`));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the till's thread exited (${code}) before reporting`)));
+  }).finally(() => worker.terminate());
 }
 
-async function directoryBytes(directory: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(directory, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
-}
+type TillMessage =
+  | { readonly request: { path: string; phase: 'start' | 'end' } }
+  | { readonly outcome: TillOutcome }
+  | { readonly failure: string };
 
 export function bootstrapTable(report: BenchmarkReport<BootstrapResults>): string {
   const r = report.results;
