@@ -31,29 +31,30 @@ export interface TillOutcome {
   readonly storeBytesOnDisk: number;
 }
 
-/** Told when a request starts and when its answer has been consumed, for the server's byte counts. */
-export type RequestMarker = (path: string, phase: 'start' | 'end') => void;
+/** A request starting, or its answer consumed: the server's thread counts its bytes between them. */
+export type RequestMark = { readonly path: string; readonly phase: 'start' | 'end' };
 
 export const SNAPSHOT_PATH = '/api/v1/sync/snapshot';
 /** A bootstrap that needs more rounds than this is stuck, not slow. */
 const SYNC_ROUNDS_MAX = 1_000;
 
-export async function runTill(assignment: TillAssignment, mark: RequestMarker): Promise<TillOutcome> {
+export async function runTill(
+  assignment: TillAssignment,
+  mark: (request: RequestMark) => void,
+): Promise<TillOutcome> {
   const requests = new Map<string, { count: number; milliseconds: number }>();
   const snapshotLines = { changes: 0 };
   const http = fetchTransport(assignment.serverUrl, { timeoutMs: 300_000 });
-  // The engine sends one request at a time, so the server's socket counters between a request's
-  // start and the end of its answer are that request's bytes.
   const timedTransport: Transport = async (request) => {
     const path = request.path.split('?')[0] ?? request.path;
     const startedMs = performance.now();
-    mark(path, 'start');
+    mark({ path, phase: 'start' });
     const record = () => {
       const entry = requests.get(path) ?? { count: 0, milliseconds: 0 };
       entry.count += 1;
       entry.milliseconds += performance.now() - startedMs;
       requests.set(path, entry);
-      mark(path, 'end');
+      mark({ path, phase: 'end' });
     };
     let response: Awaited<ReturnType<Transport>>;
     try {

@@ -8,7 +8,7 @@ import { runTill, type TillAssignment } from './bootstrap-till';
 const port = parentPort;
 if (port === null) throw new Error('bootstrap-till.worker.ts runs as a worker thread');
 
-runTill(workerData as TillAssignment, (path, phase) => port.postMessage({ request: { path, phase } })).then(
+runTill(workerData as TillAssignment, (request) => port.postMessage({ request })).then(
   (outcome) => port.postMessage({ outcome }),
   (error: unknown) =>
     port.postMessage({ failure: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

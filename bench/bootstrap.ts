@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createTestTenant, startListeningServer, TEST_PASSWORD } from '@mostrador/server/testing';
 import { sql } from 'kysely';
-import { SNAPSHOT_PATH, type TillAssignment, type TillOutcome } from './bootstrap-till';
+import { type RequestMark, SNAPSHOT_PATH, type TillAssignment, type TillOutcome } from './bootstrap-till';
 import { type BenchmarkReport, describeMachine, roundTo } from './report';
 
 /**
@@ -81,8 +81,10 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
     const bytesByPath = new Map<string, { fromServer: number; toServer: number }>();
     const requestStarts = new Map<string, { fromServer: number; toServer: number }>();
     // The engine sends one request at a time, so the server's socket counters between a request's
-    // start and the end of its answer are that request's bytes.
-    const onRequest = ({ path, phase }: { path: string; phase: 'start' | 'end' }) => {
+    // start and the end of its answer are that request's bytes. The marks come from the till's
+    // thread as messages, so a few bytes at a boundary may count toward the neighbouring request;
+    // the totals are exact.
+    const onRequest = ({ path, phase }: RequestMark) => {
       if (phase === 'start') {
         requestStarts.set(path, wire());
         return;
@@ -166,7 +168,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Benchmark
  */
 function runTillOnItsOwnThread(
   assignment: TillAssignment,
-  onRequest: (request: { path: string; phase: 'start' | 'end' }) => void,
+  onRequest: (request: RequestMark) => void,
 ): Promise<TillOutcome> {
   const entry = new URL('./bootstrap-till.worker.ts', import.meta.url).href;
   // The worker's entry is TypeScript: register tsx's loader in it first.
@@ -186,7 +188,7 @@ function runTillOnItsOwnThread(
 }
 
 type TillMessage =
-  | { readonly request: { path: string; phase: 'start' | 'end' } }
+  | { readonly request: RequestMark }
   | { readonly outcome: TillOutcome }
   | { readonly failure: string };
 
