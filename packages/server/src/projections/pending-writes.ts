@@ -11,7 +11,7 @@ import {
   type RecordedFolio,
   recordedFolio,
 } from '../folios/folio-assignment';
-import { levelMoves, moveStockLevels, recordStockMovements } from '../stock/stock-movements';
+import { levelMoves, levelsExist, moveStockLevels, recordStockMovements } from '../stock/stock-movements';
 import type { ShiftState } from './batch-lookups';
 import { oversells, type QueuedStockMovement } from './stock-effects';
 
@@ -21,14 +21,15 @@ import { oversells, type QueuedStockMovement } from './stock-effects';
  * so that a tenant's pushes overlap for most of their work:
  *
  * 1. Every row no other transaction waits for (journal, sales, refunds, lines, tenders, movements,
- *    shifts, voids, cash) is written with no lock held but the terminal's own, and the foreign
- *    keys are checked.
+ *    shifts, voids, cash) is written with no lock held but the terminal's own, and the references
+ *    are checked. Movements whose level does not exist yet wait for step 3, which creates it.
  * 2. The folio series the batch numbers in are locked in id order; per-store numbers are taken in
  *    fact order and written on the sales and refunds, and the folios recorded are read back for
  *    the answer, all in one statement.
  * 3. The tenant's change version is taken (the lock every writer of the tenant takes last, before
  *    stock levels) and the levels move in fact order, because whether a sale oversold depends on
- *    the level each earlier movement left; the oversell conflicts join the others.
+ *    the level each earlier movement left; the oversell conflicts join the others. Movements that
+ *    waited for a new level are written now.
  *
  * The locks are held until commit, so the lock order (folio series, change version, stock
  * levels) is the same in every transaction and none waits on another in a cycle.
@@ -89,7 +90,10 @@ export class PendingWrites {
     await insertRows(work, 'refund_lines', this.refundLines);
     await insertRows(work, 'voids', this.voids);
     await insertRows(work, 'cash_movements', this.cashMovements);
-    const { levelsExist } = await recordStockMovements(work, this.stock);
+    // A movement row needs its level; when one is missing, the rows wait until step 3 creates it.
+    const moves = levelMoves(this.stock);
+    const levelsFound = await levelsExist(work, moves);
+    if (levelsFound) await recordStockMovements(work, this.stock);
     for (const [saleId, eventId] of this.voidedStoredSales) {
       await work.transaction
         .updateTable('sales')
@@ -98,9 +102,6 @@ export class PendingWrites {
         .execute();
     }
     await this.saveShifts(work, shifts);
-    // The deferred keys (migration 0005) are checked now, outside the locks, unless a movement
-    // needs a level that step 3 creates; then they wait for the commit.
-    if (levelsExist) await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
 
     // 2. The folio series, locked in id order; what the numbers decide is written in one statement.
     await lockFolioBook(work, folios, new Set(this.storeFolios.map((request) => request.seriesId)));
@@ -118,7 +119,8 @@ export class PendingWrites {
     }
 
     // 3. The tenant's change version, then the stock levels in fact order.
-    const levels = await moveStockLevels(work, levelMoves(this.stock), { levelsExist });
+    const levels = await moveStockLevels(work, moves, { levelsExist: levelsFound });
+    if (!levelsFound) await recordStockMovements(work, this.stock);
     for (const oversell of oversells(this.stock, levels)) {
       this.openConflict(oversell.draft, { storeId: oversell.storeId, terminalId: oversell.terminalId });
     }

@@ -2,11 +2,12 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../database/database';
-import { withTenant } from '../database/tenant-transaction';
+import { type TenantWork, withTenant } from '../database/tenant-transaction';
 import { createTestTenant, type TestTenant } from '../testing/test-server';
 import {
   type BatchStockMovement,
   levelMoves,
+  levelsExist,
   moveStockLevels,
   recordStockMovements,
 } from './stock-movements';
@@ -18,7 +19,7 @@ class RolledBack extends Error {
   }
 }
 
-describe('a batch of stock movements (recordStockMovements)', () => {
+describe('a batch of stock movements (recordStockMovements, levelsExist)', () => {
   let database: Database;
   let tenant: TestTenant;
   let stockedWarehouseId: string;
@@ -74,63 +75,85 @@ describe('a batch of stock movements (recordStockMovements)', () => {
     };
   }
 
-  /** Records `entries` in a transaction that is rolled back, and what the batch saw. */
-  async function recordRolledBack(entries: BatchStockMovement[], thenMove: boolean) {
+  /** Runs `look` in a tenant transaction that is rolled back, and answers what it saw. */
+  async function rolledBack(look: (work: TenantWork) => Promise<object>): Promise<object> {
     const outcome = withTenant(database.app, { tenantId: tenant.tenantId, userId: null }, async (work) => {
-      const { levelsExist } = await recordStockMovements(work, entries);
-      const written = await work.transaction
-        .selectFrom('stock_movements')
-        .select(sql<number>`count(*)::int`.as('count'))
-        .where(
-          'reference',
-          'in',
-          entries.map((entry) => entry.movement.reference),
-        )
-        .executeTakeFirstOrThrow();
-      let keysHold = false;
-      if (thenMove) {
-        await moveStockLevels(work, levelMoves(entries), { levelsExist });
-        await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(work.transaction);
-        keysHold = true;
-      }
-      throw new RolledBack({ levelsExist, written: written.count, keysHold });
+      throw new RolledBack(await look(work));
     });
     return outcome.then(
-      () => undefined,
+      () => {
+        throw new Error('the transaction was meant to roll back');
+      },
       (error: unknown) => (error instanceof RolledBack ? error.seen : Promise.reject(error)),
     );
   }
 
-  it('writes every movement and answers that every level exists when each does', async () => {
+  async function written(work: TenantWork, entries: readonly BatchStockMovement[]): Promise<number> {
+    const row = await work.transaction
+      .selectFrom('stock_movements')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where(
+        'reference',
+        'in',
+        entries.map((entry) => entry.movement.reference),
+      )
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  it('writes every movement when each level exists, and says that each does', async () => {
     const entries = [sale(stockedWarehouseId, variantIds[0]!), sale(stockedWarehouseId, variantIds[1]!)];
-    expect(await recordRolledBack(entries, false)).toEqual({
-      levelsExist: true,
-      written: 2,
-      keysHold: false,
+    const seen = await rolledBack(async (work) => {
+      const exist = await levelsExist(work, levelMoves(entries));
+      await recordStockMovements(work, entries);
+      return { exist, written: await written(work, entries) };
     });
+    expect(seen).toEqual({ exist: true, written: 2 });
   });
 
-  it('answers that a level is missing when one movement of the batch names a level no row holds yet', async () => {
+  it('says a level is missing when one movement of the batch names a level no row holds yet', async () => {
     const entries = [
       sale(stockedWarehouseId, variantIds[0]!),
       sale(emptyWarehouseId, variantIds[0]!),
       sale(stockedWarehouseId, variantIds[1]!),
     ];
-    expect(await recordRolledBack(entries, false)).toEqual({
-      levelsExist: false,
-      written: 3,
-      keysHold: false,
+    expect(
+      await rolledBack(async (work) => ({ exist: await levelsExist(work, levelMoves(entries)) })),
+    ).toEqual({ exist: false });
+  });
+
+  it('refuses the whole batch when a movement names a level that does not exist, as a foreign key would', async () => {
+    const entries = [sale(stockedWarehouseId, variantIds[0]!), sale(emptyWarehouseId, variantIds[0]!)];
+    const seen = await rolledBack(async (work) => {
+      // A savepoint, so the transaction can still be read after the refusal.
+      await sql`SAVEPOINT movements`.execute(work.transaction);
+      const refusal = await recordStockMovements(work, entries).then(
+        () => null,
+        (caught: { code?: string; detail?: string }) => caught,
+      );
+      await sql`ROLLBACK TO SAVEPOINT movements`.execute(work.transaction);
+      return { code: refusal?.code, detail: refusal?.detail, written: await written(work, entries) };
     });
+    expect(seen).toMatchObject({ code: '23503', written: 0 });
+    expect((seen as { detail: string }).detail).toContain(emptyWarehouseId);
   });
 
-  it('leaves the missing level to the move, after which every movement key holds', async () => {
+  it('writes the movements once the move has created their missing levels', async () => {
     const entries = [sale(emptyWarehouseId, variantIds[0]!), sale(stockedWarehouseId, variantIds[0]!)];
-    expect(await recordRolledBack(entries, true)).toEqual({ levelsExist: false, written: 2, keysHold: true });
+    const seen = await rolledBack(async (work) => {
+      const moves = levelMoves(entries);
+      const exist = await levelsExist(work, moves);
+      await moveStockLevels(work, moves, { levelsExist: exist });
+      await recordStockMovements(work, entries);
+      return { exist, existAfter: await levelsExist(work, moves), written: await written(work, entries) };
+    });
+    expect(seen).toEqual({ exist: false, existAfter: true, written: 2 });
   });
 
-  it('answers that every level exists for an empty batch', async () => {
+  it('says every level exists for an empty batch and writes nothing', async () => {
     await withTenant(database.app, { tenantId: tenant.tenantId, userId: null }, async (work) => {
-      expect(await recordStockMovements(work, [])).toEqual({ levelsExist: true });
+      expect(await levelsExist(work, levelMoves([]))).toBe(true);
+      await recordStockMovements(work, []);
     });
   });
 });

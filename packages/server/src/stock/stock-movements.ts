@@ -1,10 +1,11 @@
 import { parseQuantity } from '@mostrador/core';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { insertStatement } from '../database/bulk-insert';
+import { insertRows } from '../database/bulk-insert';
 import type { StockMovementReason } from '../database/database-schema';
 import { uuidV7s } from '../database/row-ids';
 import { type TenantWork, takeVersionCte } from '../database/tenant-transaction';
+import { uuidArray } from '../database/uuid-array';
 import { ApiError } from '../http/api-error';
 
 export interface StockMovementInput {
@@ -135,22 +136,21 @@ export interface BatchStockMovement {
 }
 
 /**
- * applyStockMovement for a whole batch, in two steps so that a push can write the movement rows
- * before it takes the tenant's version lock and move the levels under it. Together they keep
- * on-hand equal to the sum of the movements; the movement rows' key to their level is deferrable
- * (migration 0005): checked before the locks when every level exists, else at commit, by when
- * `moveStockLevels` has created the missing ones.
+ * applyStockMovement for a whole batch, in steps that a push runs apart so that it can write the
+ * movement rows before it takes the tenant's version lock and move the levels under it. Together
+ * they keep on-hand equal to the sum of the movements. A movement row needs its level to exist
+ * when it is inserted (the database checks each statement's rows: migration 0009), so a batch
+ * whose levels all exist (`levelsExist`) is recorded before the locks, and any other after
+ * `moveStockLevels` has created the missing levels.
  *
- * This step writes the movement rows (one statement for the batch, rows sent as one JSON value,
- * their ids made at once) and answers, in the same statement, whether every level they move
- * exists already: the rows it has just written name the levels, so the question costs no round
- * trip and no list of levels of its own.
+ * This step writes the movement rows: one statement for the batch, rows sent as one JSON value,
+ * their ids made at once.
  */
 export async function recordStockMovements(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
-): Promise<{ readonly levelsExist: boolean }> {
-  if (entries.length === 0) return { levelsExist: true };
+): Promise<void> {
+  if (entries.length === 0) return;
   const ids = uuidV7s(entries.length);
   const rows = entries.map(({ movement, userId }, index) => ({
     tenant_id: work.scope.tenantId,
@@ -162,22 +162,32 @@ export async function recordStockMovements(
     reference: movement.reference,
     user_id: userId,
   }));
-  // Levels are never deleted, so a level seen here still exists when the keys are checked.
-  const result = await sql<{ levels_exist: boolean }>`
-    WITH moved AS (
-      ${insertStatement('stock_movements', rows)}
-      RETURNING warehouse_id, variant_id
-    )
-    SELECT NOT EXISTS (
-      SELECT 1 FROM moved m
+  await insertRows(work, 'stock_movements', rows);
+}
+
+/**
+ * Whether every level the moves name has a row already: one index probe a level, in one
+ * statement. Levels are never deleted, so a level seen here still exists when its movements are
+ * inserted.
+ */
+export async function levelsExist(work: TenantWork, moves: LevelMoves): Promise<boolean> {
+  const levels = [...moves.totals.values()];
+  if (levels.length === 0) return true;
+  const result = await sql<{ missing: boolean }>`
+    SELECT EXISTS (
+      SELECT 1
+      FROM unnest(
+        ${uuidArray(levels.map((level) => level.warehouse_id))},
+        ${uuidArray(levels.map((level) => level.variant_id))}
+      ) AS d(warehouse_id, variant_id)
       WHERE NOT EXISTS (
-        SELECT 1 FROM stock_levels l WHERE l.warehouse_id = m.warehouse_id AND l.variant_id = m.variant_id
+        SELECT 1 FROM stock_levels l WHERE l.warehouse_id = d.warehouse_id AND l.variant_id = d.variant_id
       )
-    ) AS levels_exist
+    ) AS missing
   `.execute(work.transaction);
-  const levelsExist = result.rows[0]?.levels_exist;
-  if (levelsExist === undefined) throw new Error('the movements statement returned no row');
-  return { levelsExist };
+  const missing = result.rows[0]?.missing;
+  if (missing === undefined) throw new Error('the level probe returned no row');
+  return !missing;
 }
 
 /**

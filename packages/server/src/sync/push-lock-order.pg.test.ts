@@ -30,8 +30,8 @@ const POLL_MS = 25;
  * takes the version, then levels, so no two of them wait on each other in a cycle. Here a second
  * connection holds each lock in turn and the push is caught waiting on it; the locks the push
  * holds at that moment are read by trying each with NOWAIT. Holding the earlier locks and none of the later ones at every stop is the lock order.
- * Each lock is taken as an UPDATE takes it (FOR NO KEY UPDATE), so the key-share locks the push's
- * foreign keys take on series and levels in its first step neither block nor count.
+ * Each lock is taken as an UPDATE takes it (FOR NO KEY UPDATE), so the key-share lock the push's
+ * folio assignments' foreign key takes on their series in its first step neither blocks nor counts.
  *
  * Concurrent transactions need the PostgreSQL server: PGlite has one connection, so this runs in
  * the PostgreSQL leg alone.

@@ -7,6 +7,7 @@ import * as deferredMovementKey from './0005-deferred-movement-key';
 import * as journalLz4 from './0006-journal-lz4';
 import * as pushTableStatistics from './0007-push-table-statistics';
 import * as folioUpdateRoom from './0008-folio-update-room';
+import * as setBasedReferences from './0009-set-based-references';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-journal-lz4': journalLz4,
   '0007-push-table-statistics': pushTableStatistics,
   '0008-folio-update-room': folioUpdateRoom,
+  '0009-set-based-references': setBasedReferences,
 };
