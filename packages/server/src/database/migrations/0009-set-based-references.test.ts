@@ -144,6 +144,50 @@ describe('references checked once a statement (migration 0009)', () => {
         asApp((db) => db.insertInto('stock_movements').values(movement(uuidv7())).execute()),
       ),
     ).toMatchObject({ code: '23503' });
+    const unknownTerminal = uuidv7();
+    const factRefused = await refusal(() =>
+      asApp((db) =>
+        db
+          .insertInto('facts')
+          .values({
+            tenant_id: tenant.tenantId,
+            terminal_id: unknownTerminal,
+            sequence: 1,
+            event_id: uuidv7(),
+            store_id: tenant.storeIds.MX,
+            fact_type: 'CashMovementRecorded',
+            hash: 'h',
+            prev_hash: 'p',
+            envelope: '{}',
+            received_at: new Date(),
+          })
+          .execute(),
+      ),
+    );
+    expect(factRefused).toMatchObject({ code: '23503' });
+    expect(factRefused?.detail).toContain(unknownTerminal);
+    expect(
+      await refusal(() =>
+        asApp((db) =>
+          db
+            .insertInto('folio_assignments')
+            .values({
+              tenant_id: tenant.tenantId,
+              series_id: uuidv7(),
+              number: 1,
+              document_type: 'sale',
+              document_id: sale.id,
+              event_id: uuidv7(),
+              provisional_folio: 'T1-1',
+              final_folio: 'A-1',
+              store_id: tenant.storeIds.MX,
+              terminal_id: terminal.terminalId,
+              assigned_at: new Date(),
+            })
+            .execute(),
+        ),
+      ),
+    ).toMatchObject({ code: '23503' });
     // The statement failed whole: the line whose sale exists was not kept either.
     expect(await lineCount()).toBe(before);
   });
@@ -166,7 +210,7 @@ describe('references checked once a statement (migration 0009)', () => {
     expect(inserted).toEqual({ code: 'ROLLED_BACK' });
   });
 
-  it('lets the application neither delete sales or levels nor change or delete lines and tenders', async () => {
+  it('lets the application neither delete sales, levels, terminals or series nor change or delete lines and tenders', async () => {
     const denied = [
       () => asApp((db) => db.deleteFrom('sales').where('id', '=', sale.id).execute()),
       () => asApp((db) => db.deleteFrom('stock_levels').where('variant_id', '=', level.variantId).execute()),
@@ -176,12 +220,14 @@ describe('references checked once a statement (migration 0009)', () => {
           db.updateTable('sale_lines').set({ name: 'x' }).where('sale_id', '=', sale.id).execute(),
         ),
       () => asApp((db) => db.deleteFrom('sale_tenders').where('sale_id', '=', sale.id).execute()),
+      () => asApp((db) => db.deleteFrom('terminals').where('id', '=', terminal.terminalId).execute()),
+      () => asApp((db) => db.deleteFrom('folio_series').where('store_id', '=', tenant.storeIds.MX).execute()),
     ];
     for (const attempt of denied) expect(await refusal(attempt)).toMatchObject({ code: '42501' });
     expect(sale.lines).toBeGreaterThan(0);
   });
 
-  it('refuses the owner deleting a sale that has lines, or a level that has movements', async () => {
+  it('refuses the owner deleting a sale that has lines, a level that has movements or a terminal that has facts', async () => {
     const system = server.database.system;
     const saleDeleted = await refusal(() =>
       system.deleteFrom('sales').where('tenant_id', '=', tenant.tenantId).where('id', '=', sale.id).execute(),
@@ -198,6 +244,15 @@ describe('references checked once a statement (migration 0009)', () => {
           .execute(),
       ),
     ).toMatchObject({ code: '23503' });
+    const terminalDeleted = await refusal(() =>
+      system
+        .deleteFrom('terminals')
+        .where('tenant_id', '=', tenant.tenantId)
+        .where('id', '=', terminal.terminalId)
+        .execute(),
+    );
+    expect(terminalDeleted).toMatchObject({ code: '23503' });
+    expect(terminalDeleted?.detail).toContain('"facts"');
     expect(await lineCount()).toBe(sale.lines);
   });
 
