@@ -114,43 +114,47 @@ function referenceStatements({ child, columns, parent, parentColumns }: Referenc
   return [
     `ALTER TABLE ${child} DROP CONSTRAINT ${child}_${columns.join('_')}_fkey`,
     // Rows of one statement name few parents (a sale's lines, a batch's terminal): each is looked up once.
-    `CREATE FUNCTION ${checkName}() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        missing text;
-      BEGIN
-        SELECT row(${columns.map((column) => `c.${column}`).join(', ')})::text INTO missing
-        FROM (SELECT DISTINCT ${columns.join(', ')} FROM inserted) c
-        WHERE NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${matches('c', 'p')})
-        LIMIT 1;
-        IF missing IS NOT NULL THEN
-          RAISE EXCEPTION 'insert on table "${child}" violates its reference to "${parent}"'
-            USING ERRCODE = 'foreign_key_violation',
-              DETAIL = format('Key (${columns.join(', ')})=%s is not present in table "${parent}".', missing);
-        END IF;
-        RETURN NULL;
-      END
-    $$`,
+    failingTrigger(checkName, {
+      offending: columns.map((column) => `c.${column}`),
+      from: `(SELECT DISTINCT ${columns.join(', ')} FROM inserted) c`,
+      where: `NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${matches('c', 'p')})`,
+      message: `insert on table "${child}" violates its reference to "${parent}"`,
+      detail: `Key (${columns.join(', ')})=%s is not present in table "${parent}".`,
+    }),
     `CREATE TRIGGER ${checkName} AFTER INSERT ON ${child}
       REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ${checkName}()`,
-    `CREATE FUNCTION ${guardName}() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        orphaned text;
-      BEGIN
-        SELECT row(${parentColumns.map((column) => `p.${column}`).join(', ')})::text INTO orphaned
-        FROM deleted p
-        WHERE EXISTS (SELECT 1 FROM ${child} c WHERE ${matches('c', 'p')})
-        LIMIT 1;
-        IF orphaned IS NOT NULL THEN
-          RAISE EXCEPTION 'delete on table "${parent}" would orphan rows of "${child}"'
-            USING ERRCODE = 'foreign_key_violation',
-              DETAIL = format('Key (${parentColumns.join(', ')})=%s is still referenced from table "${child}".', orphaned);
-        END IF;
-        RETURN NULL;
-      END
-    $$`,
+    failingTrigger(guardName, {
+      offending: parentColumns.map((column) => `p.${column}`),
+      from: 'deleted p',
+      where: `EXISTS (SELECT 1 FROM ${child} c WHERE ${matches('c', 'p')})`,
+      message: `delete on table "${parent}" would orphan rows of "${child}"`,
+      detail: `Key (${parentColumns.join(', ')})=%s is still referenced from table "${child}".`,
+    }),
     `CREATE TRIGGER ${guardName} AFTER DELETE ON ${parent}
       REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION ${guardName}()`,
   ];
+}
+
+/**
+ * A statement trigger's function that fails the statement as a foreign key would (23503) when a
+ * row of `from` meets `where`, naming the first such row's `offending` columns in the detail (`%s`).
+ */
+function failingTrigger(
+  name: string,
+  check: { offending: readonly string[]; from: string; where: string; message: string; detail: string },
+): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      offending text;
+    BEGIN
+      SELECT row(${check.offending.join(', ')})::text INTO offending FROM ${check.from} WHERE ${check.where} LIMIT 1;
+      IF offending IS NOT NULL THEN
+        RAISE EXCEPTION '${check.message}'
+          USING ERRCODE = 'foreign_key_violation', DETAIL = format('${check.detail}', offending);
+      END IF;
+      RETURN NULL;
+    END
+  $$`;
 }
 
 /** Refuses an UPDATE that changes one of the key columns named as the trigger's arguments. */
