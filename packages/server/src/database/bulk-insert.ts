@@ -1,4 +1,4 @@
-import { type Insertable, type RawBuilder, sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { groupBy } from '../group-by';
 import type { DatabaseSchema } from './database-schema';
 import type { TenantWork } from './tenant-transaction';
@@ -17,23 +17,17 @@ export async function insertRows<T extends keyof DatabaseSchema & string>(
   rows: readonly Row<T>[],
 ): Promise<void> {
   // Rows that leave out different columns (to take their defaults) go in separate statements.
-  for (const [, group] of groupBy(rows, columnSignature)) {
-    await insertStatement(table, group).execute(work.transaction);
+  for (const [signature, group] of groupBy(rows, columnSignature)) {
+    await insertStatement(table, signature.split(','), group).execute(work.transaction);
   }
 }
 
-/**
- * The INSERT insertRows makes of rows that all carry the same columns, not yet run, for a
- * statement that builds on it (a CTE that goes on with its RETURNING).
- */
-export function insertStatement<T extends keyof DatabaseSchema & string>(
-  table: T,
-  rows: readonly Row<T>[],
-): RawBuilder<unknown> {
-  const signature = rows.length === 0 ? '' : columnSignature(rows[0]!);
-  if (signature === '' || rows.some((row) => columnSignature(row) !== signature))
-    throw new Error(`insertStatement takes rows that all carry the same columns (${table})`);
-  const columns = signature.split(',');
+/** The INSERT of rows that all carry exactly `columns`. */
+function insertStatement(
+  table: keyof DatabaseSchema & string,
+  columns: readonly string[],
+  rows: readonly object[],
+) {
   const list = sql.join(columns.map((column) => sql.id(column)));
   const jsonb = new Set(JSONB_COLUMNS[table] ?? []);
   // Rows with no pre-encoded JSON column are encoded by one native call, the fastest way.

@@ -150,7 +150,6 @@ export async function recordStockMovements(
   work: TenantWork,
   entries: readonly BatchStockMovement[],
 ): Promise<void> {
-  if (entries.length === 0) return;
   const ids = uuidV7s(entries.length);
   const rows = entries.map(({ movement, userId }, index) => ({
     tenant_id: work.scope.tenantId,
