@@ -8,6 +8,7 @@ import * as journalLz4 from './0006-journal-lz4';
 import * as pushTableStatistics from './0007-push-table-statistics';
 import * as folioUpdateRoom from './0008-folio-update-room';
 import * as setBasedReferences from './0009-set-based-references';
+import * as tenantReadOnce from './0010-tenant-read-once';
 
 /** Versioned migrations, applied in key order at start on PGlite and on PostgreSQL alike. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-push-table-statistics': pushTableStatistics,
   '0008-folio-update-room': folioUpdateRoom,
   '0009-set-based-references': setBasedReferences,
+  '0010-tenant-read-once': tenantReadOnce,
 };
