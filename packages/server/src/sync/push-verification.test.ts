@@ -9,7 +9,8 @@ import {
 } from '@mostrador/core';
 import { describe, expect, it } from 'vitest';
 import { classifyBatch } from './chain-classification';
-import { devicePublicKey, nativeSha256Hex, signatureMatches, verifyBatch } from './push-verification';
+import { devicePublicKey, nativeSha256Hex, verifyBatch } from './push-verification';
+import { checkSignatures } from './signature-threads';
 
 interface Vectors {
   keys: { device: { publicKeyHex: string }; forger: { publicKeyHex: string } };
@@ -84,7 +85,7 @@ describe('push verification', () => {
     }
   });
 
-  it("accepts exactly the signatures core's strict verifier accepts", () => {
+  it("accepts exactly the signatures core's strict verifier accepts, on the signature threads", async () => {
     const candidates: FactEnvelope[] = [];
     for (const envelope of chain) {
       const signature = hexToBytesForTest(envelope.signature);
@@ -101,15 +102,15 @@ describe('push verification', () => {
         { ...envelope, hash: chain[(chain.indexOf(envelope) + 1) % chain.length]!.hash },
       );
     }
-    let accepted = 0;
-    for (const candidate of candidates) {
-      const expected = verifyFactSignature(candidate, coreKey);
-      expect(signatureMatches(candidate, key)).toBe(expected);
-      if (expected) accepted += 1;
+    const expected = candidates.map((candidate) => verifyFactSignature(candidate, coreKey));
+    expect(await checkSignatures(key, candidates)).toEqual(expected);
+    expect(expected.filter(Boolean)).toHaveLength(chain.length);
+    // One at a time as well as split across the threads: each answer stays with its own fact.
+    for (const [index, candidate] of candidates.entries()) {
+      expect(await checkSignatures(key, [candidate])).toEqual([expected[index]]);
     }
-    expect(accepted).toBe(chain.length);
     const forger = devicePublicKey(vectors.keys.forger.publicKeyHex)!;
-    expect(chain.some((envelope) => signatureMatches(envelope, forger))).toBe(false);
+    expect(await checkSignatures(forger, chain)).toEqual(chain.map(() => false));
   });
 
   it('refuses an unusable stored key instead of throwing', async () => {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   type ChainBreakReason,
   ED25519_PUBLIC_KEY_BYTES,
@@ -9,6 +9,7 @@ import {
   signedEnvelopeJson,
 } from '@mostrador/core';
 import type { DevicePrincipal } from '../terminals/device-authentication';
+import { checkSignatures } from './signature-threads';
 
 /**
  * Why the server refuses a pushed fact. The chain reasons come from core; the server adds the
@@ -37,52 +38,11 @@ export interface VerifiedBatch {
   readonly envelopeJson: ReadonlyMap<FactEnvelope, string>;
 }
 
-// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the 32 raw key bytes follow it.
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-/** The device's public key as a Node key object, or null when the stored key is unusable. */
-export function devicePublicKey(publicKeyHex: string): KeyObject | null {
+/** The device's raw 32-byte public key, or null when the stored key is unusable. */
+export function devicePublicKey(publicKeyHex: string): Uint8Array | null {
   const raw = Buffer.from(publicKeyHex, 'hex');
-  if (raw.length !== ED25519_PUBLIC_KEY_BYTES || raw.toString('hex') !== publicKeyHex.toLowerCase()) {
-    return null;
-  }
-  try {
-    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Ed25519 verification of the signature over the 32 raw hash bytes, by OpenSSL through node:crypto.
- * It accepts exactly what core's verifyFactSignature accepts (strict RFC 8032: S must be below
- * the group order and R is compared by its canonical encoding; push-verification.test.ts holds
- * the two to the same answers) and is about ten times faster, which is what lets one server
- * verify thousands of facts a second. Each fact's signature is checked once.
- */
-export function signatureMatches(envelope: FactEnvelope, publicKey: KeyObject): boolean {
-  try {
-    return verify(null, Buffer.from(envelope.hash, 'hex'), publicKey, Buffer.from(envelope.signature, 'hex'));
-  } catch {
-    return false;
-  }
-}
-
-/** The same check on libuv's thread pool, so a batch's signatures are verified in parallel. */
-function signatureMatchesInPool(envelope: FactEnvelope, publicKey: KeyObject): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(
-        null,
-        Buffer.from(envelope.hash, 'hex'),
-        publicKey,
-        Buffer.from(envelope.signature, 'hex'),
-        (error, matches) => resolve(error === null && matches),
-      );
-    } catch {
-      resolve(false);
-    }
-  });
+  const exact = raw.length === ED25519_PUBLIC_KEY_BYTES && raw.toString('hex') === publicKeyHex.toLowerCase();
+  return exact ? raw : null;
 }
 
 /**
@@ -100,9 +60,7 @@ export async function verifyBatch(
   const checked = checkContent(rawFacts, device);
   const publicKey = devicePublicKey(device.publicKeyHex);
   const signed =
-    publicKey === null
-      ? checked.facts.map(() => false)
-      : await Promise.all(checked.facts.map((fact) => signatureMatchesInPool(fact, publicKey)));
+    publicKey === null ? checked.facts.map(() => false) : await checkSignatures(publicKey, checked.facts);
   const unsigned = signed.indexOf(false);
   if (unsigned === -1) return checked;
   return {
