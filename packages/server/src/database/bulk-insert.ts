@@ -1,5 +1,4 @@
 import { type Insertable, sql } from 'kysely';
-import { groupBy } from '../group-by';
 import type { DatabaseSchema } from './database-schema';
 import type { TenantWork } from './tenant-transaction';
 
@@ -17,9 +16,34 @@ export async function insertRows<T extends keyof DatabaseSchema & string>(
   rows: readonly Row<T>[],
 ): Promise<void> {
   // Rows that leave out different columns (to take their defaults) go in separate statements.
-  for (const [signature, group] of groupBy(rows, columnSignature)) {
-    await insertStatement(table, signature.split(','), group).execute(work.transaction);
+  for (const group of groupByColumns(rows)) {
+    await insertStatement(table, group.columns, group.rows).execute(work.transaction);
   }
+}
+
+/**
+ * The rows by the columns they carry, in order of first appearance. A row is compared with each
+ * group's column list key by key, without building a list or a signature of its own: a push
+ * groups about three thousand rows, nearly always into one group a table.
+ */
+function groupByColumns(rows: readonly object[]): { columns: string[]; rows: object[] }[] {
+  const groups: { columns: string[]; rows: object[] }[] = [];
+  for (const row of rows) {
+    const group = groups.find((candidate) => carriesExactly(row, candidate.columns));
+    if (group === undefined) groups.push({ columns: Object.keys(row), rows: [row] });
+    else group.rows.push(row);
+  }
+  return groups;
+}
+
+/** Whether the row's own enumerable keys are exactly `columns`, in that order (as Object.keys lists them). */
+function carriesExactly(row: object, columns: readonly string[]): boolean {
+  let index = 0;
+  for (const key in row) {
+    if (!Object.hasOwn(row, key) || key !== columns[index]) return false;
+    index += 1;
+  }
+  return index === columns.length;
 }
 
 /** The INSERT of rows that all carry exactly `columns`. */
@@ -40,10 +64,6 @@ function insertStatement(
     ? sql`jsonb_populate_recordset(NULL::${sql.table(table)}, ${json}::jsonb)`
     : sql`json_populate_recordset(NULL::${sql.table(table)}, ${json}::json)`;
   return sql`INSERT INTO ${sql.table(table)} (${list}) SELECT ${list} FROM ${rowsOf}`;
-}
-
-function columnSignature(row: object): string {
-  return Object.keys(row).join(',');
 }
 
 const JSONB_COLUMNS: Partial<Record<keyof DatabaseSchema, readonly string[]>> = {
