@@ -98,6 +98,9 @@ export async function checkSignatures(
 ): Promise<boolean[]> {
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) return facts.map(() => false);
   if (facts.length === 0) return [];
+  // A key of its own memory: a small Buffer is a view over Node's shared 8 KB pool, and posting a
+  // view clones the whole buffer under it to every thread.
+  const key = Uint8Array.from(publicKey);
   const pool = liveThreads().toSorted((left, right) => left.pending - right.pending);
   const share = Math.ceil(facts.length / pool.length);
   const parts: Promise<Uint8Array>[] = [];
@@ -110,7 +113,7 @@ export async function checkSignatures(
       hashes.write(fact.hash, offset * HASH_BYTES, HASH_BYTES, 'hex');
       signatures.write(fact.signature, offset * SIGNATURE_BYTES, SIGNATURE_BYTES, 'hex');
     });
-    parts.push(pool[index]!.check(Uint8Array.from(publicKey), hashes, signatures));
+    parts.push(pool[index]!.check(key, hashes, signatures));
   }
   const answers = await Promise.all(parts);
   return answers.flatMap((answer) => Array.from(answer, (valid) => valid === 1));
